@@ -67,28 +67,8 @@ function resolveRef(spec, value) {
   return node ?? {};
 }
 
-function camel(word) {
-  return word
-    .replace(/\.json$/, "")
-    .replace(/[-_. ]+([a-zA-Z0-9])/g, (_, letter) => letter.toUpperCase())
-    .replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (head) => head.toLowerCase());
-}
-
-/** The facade name of a spec: `api_v2010` → ["api", "v2010"], `preview` → ["preview"]. */
-export function facadeKeys(name) {
-  const cut = name.lastIndexOf("_");
-  return cut === -1 ? [camel(name)] : [camel(name.slice(0, cut)), camel(name.slice(cut + 1))];
-}
-
-/** The public subpath of a spec: `api_v2010` → `api-v2010`. */
-export function subpathOf(name) {
-  return name.replace(/_/g, "-");
-}
-
-function paramSchema(spec, schema) {
-  const resolved = resolveRef(spec, schema);
-  return resolved;
-}
+// content_sdk repeats content_v1's routes for Twilio's SDK generator; content_v1 owns them.
+export const SHADOWED_SPECS = { content_sdk: "content_v1" };
 
 function listKeyOf(spec, operation) {
   const ok = operation.responses?.["200"];
@@ -101,6 +81,7 @@ function listKeyOf(spec, operation) {
 
 /**
  * Every operation of every spec, sorted by route: the facts the generators need, no prose.
+ * Operations of a shadowed spec carry `shadowedBy` (the spec that owns the same routes).
  * @returns {Array<object>}
  */
 export function loadOperations() {
@@ -118,7 +99,7 @@ export function loadOperations() {
         const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => resolveRef(spec, p));
         const params = [];
         for (const p of parameters) {
-          params.push({ name: p.name, in: p.in, required: Boolean(p.required || p.in === "path"), schema: paramSchema(spec, p.schema) });
+          params.push({ name: p.name, in: p.in, required: Boolean(p.required || p.in === "path"), schema: resolveRef(spec, p.schema) });
         }
         const content = operation.requestBody?.content ?? {};
         const contentType = Object.keys(content)[0];
@@ -126,13 +107,14 @@ export function loadOperations() {
           const body = resolveRef(spec, content[contentType].schema);
           const required = new Set(body.required ?? []);
           for (const [prop, schema] of Object.entries(body.properties ?? {})) {
-            params.push({ name: prop, in: "body", required: required.has(prop), schema: paramSchema(spec, schema) });
+            params.push({ name: prop, in: "body", required: required.has(prop), schema: resolveRef(spec, schema) });
           }
         }
         const route = domain === "api" ? path : `/${domain}${path}`;
         const successStatus = Object.keys(operation.responses ?? {}).find((code) => /^2/.test(code));
         operations.push({
           spec: name,
+          shadowedBy: SHADOWED_SPECS[name],
           domain,
           method: method.toUpperCase(),
           path,
