@@ -3,10 +3,11 @@
 
 const VERBS = { Create: "create", List: "list", Fetch: "fetch", Update: "update", Delete: "delete" };
 
-/** `Messages.json` → `messages`, `flex-api` → `flexApi`, `SmsOtp` → `smsOtp`. */
+/** `Messages.json` → `messages`, `flex-api` → `flexApi`, `AWS` → `aws`, `SMSCommands` → `smsCommands`. */
 export function camel(word) {
   const cleaned = word.replace(/\.json$/, "").replace(/[^A-Za-z0-9]+(.)/g, (_, c) => c.toUpperCase());
-  return cleaned.charAt(0).toLowerCase() + cleaned.slice(1);
+  // a leading acronym is lower-cased whole, up to the capital that starts the next word
+  return cleaned.replace(/^[A-Z]+(?=[A-Z][a-z]|[^A-Za-z]|$)|^[A-Z]/, (head) => head.toLowerCase());
 }
 
 /** The facade name of a spec: `api_v2010` → ["api", "v2010"], `preview` → ["preview"]. */

@@ -102,11 +102,15 @@ function resolveBase(options: TwilioOptions, env: Env): (domain: string) => stri
   const baseUrl = options.baseUrl ?? env.TWILIO_BASE_URL;
   if (typeof baseUrl === "function") return (domain) => baseUrl(domain).replace(/\/+$/, "");
   if (baseUrl) {
-    let parsed: URL;
+    let parsed: URL | undefined;
     try {
       parsed = new URL(baseUrl);
     } catch {
-      throw new TypeError(`[@twilio-kit/core] baseUrl is not a URL: ${JSON.stringify(baseUrl)}`);
+      parsed = undefined;
+    }
+    // `new URL("localhost:4010")` parses with the scheme "localhost:", so check the scheme too.
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      throw new TypeError(`[@twilio-kit/core] baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
     }
     const root = parsed.href.replace(/\/+$/, "");
     return (domain) => `${root}/${domain}`;
