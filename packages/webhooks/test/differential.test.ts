@@ -1,0 +1,134 @@
+// Differential property tests: our verdict must equal twilio-node 6.2.0's on every generated input.
+import { createRequire } from "node:module";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { verifyTwilioSignature } from "../src/index.js";
+import { verifyTwilioSignature as verifyNode } from "../src/node.js";
+import { withLegacyQuerystring } from "../src/url-candidates.js";
+
+const require = createRequire(import.meta.url);
+const twilio = require("twilio/lib/webhooks/webhooks") as {
+  getExpectedTwilioSignature(token: string, url: string, params: object | null): string;
+  getExpectedBodyHash(body: string): string;
+  validateRequest(token: string, signature: string, url: string, params: object): boolean;
+  validateRequestWithBody(token: string, signature: string, url: string, body: string): boolean;
+};
+const querystring = require("node:querystring") as typeof import("node:querystring");
+
+// twilio-node throws on URLs `new URL()` rejects; a throw is a rejection.
+function oracle(run: () => boolean): boolean {
+  try {
+    return run();
+  } catch {
+    return false;
+  }
+}
+
+// Characters that make URL handling interesting: apostrophes, plus, percent escapes, spaces, unicode.
+const urlChar = fc.constantFrom("a", "Z", "0", "'", "+", "%20", "%27", "%2B", "%", "%zz", " ", "é", "😀", "-", "_", "~", "!", "*", "(", "=", "&", "/", ":", "@", "#", "?", "\uD800");
+const urlText = fc.array(urlChar, { maxLength: 8 }).map((parts) => parts.join(""));
+const host = fc.constantFrom("example.com", "Example.COM", "api.example.co.uk", "127.0.0.1", "[::1]", "xn--bcher-kva.example", "bücher.example", "exa mple.com");
+const port = fc.constantFrom("", ":443", ":80", ":8080", ":1234", ":");
+const scheme = fc.constantFrom("https://", "http://", "HTTPS://", "ftp://", "");
+const userInfo = fc.constantFrom("", "user:pass@", "u@");
+const query = fc.array(fc.tuple(urlText, urlText), { maxLength: 4 }).map((pairs) => (pairs.length === 0 ? "" : "?" + pairs.map(([k, v]) => `${k}=${v}`).join("&")));
+const url = fc.tuple(scheme, userInfo, host, port, fc.array(urlText, { maxLength: 3 }), query).map(([s, u, h, p, path, q]) => `${s}${u}${h}${p}/${path.join("/")}${q}`);
+
+const paramValue = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("+14158675309", "a b", "é", "😀", "'", "%2B", ""));
+const params = fc.dictionary(
+  fc.oneof(fc.constantFrom("Body", "From", "To", "MediaUrl0", "Reason", "ReasonConferenceEnded", "a", "B", "__proto__x"), fc.string({ maxLength: 6 })),
+  fc.oneof(paramValue, fc.array(paramValue, { maxLength: 4 })),
+  { maxKeys: 6 },
+);
+const token = fc.constantFrom("12345", "primary-token-0123456789abcdef", "é😀");
+
+// Which string the "sender" signed: one of twilio-node's candidates, or a wrong one.
+const variant = fc.constantFrom("raw", "port", "noport", "normalized", "legacy", "lowercase");
+function signedUrl(u: string, how: string): string {
+  try {
+    if (how === "port") return u.replace(/^(https?:\/\/[^/?#]*?)(\/|$)/i, "$1:443$2");
+    if (how === "noport") return u.replace(/:\d+(?=\/)/, "");
+    if (how === "normalized") return new URL(u).toString();
+    if (how === "legacy") return withLegacyQuerystring(new URL(u).toString());
+    if (how === "lowercase") return u.toLowerCase();
+  } catch {
+    return u;
+  }
+  return u;
+}
+const tamper = fc.constantFrom("none", "flip", "wrong-token", "garbage", "empty");
+
+function tampered(signature: string, how: string): string {
+  if (how === "flip") return (signature[0] === "A" ? "B" : "A") + signature.slice(1);
+  if (how === "garbage") return signature.slice(0, 10) + "!";
+  if (how === "empty") return "";
+  return signature;
+}
+
+describe("differential against twilio-node validateRequest", () => {
+  it("agrees on 7,000 generated form requests (Web Crypto core)", async () => {
+    const verdicts = { accepted: 0, rejected: 0 };
+    await fc.assert(
+      fc.asyncProperty(token, url, params, variant, tamper, async (t, u, p, how, tamp) => {
+        const signingToken = tamp === "wrong-token" ? t + "x" : t;
+        const signature = tampered(twilio.getExpectedTwilioSignature(signingToken, signedUrl(u, how), p), tamp);
+        const expected = oracle(() => twilio.validateRequest(t, signature, u, p));
+        const actual = await verifyTwilioSignature({ authToken: t, signature, url: u, params: p });
+        expect(actual.ok).toBe(expected);
+        verdicts[expected ? "accepted" : "rejected"]++;
+      }),
+      { numRuns: 7_000 },
+    );
+    // Guard against a generator that only ever produces rejections.
+    expect(verdicts.accepted).toBeGreaterThan(800);
+    expect(verdicts.rejected).toBeGreaterThan(1_500);
+  });
+
+  it("agrees on 1,500 generated form requests (node:crypto fast path)", async () => {
+    await fc.assert(
+      fc.asyncProperty(token, url, params, variant, tamper, async (t, u, p, how, tamp) => {
+        const signingToken = tamp === "wrong-token" ? t + "x" : t;
+        const signature = tampered(twilio.getExpectedTwilioSignature(signingToken, signedUrl(u, how), p), tamp);
+        const expected = oracle(() => twilio.validateRequest(t, signature, u, p));
+        expect((await verifyNode({ authToken: t, signature, url: u, params: p })).ok).toBe(expected);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+});
+
+describe("differential against twilio-node validateRequestWithBody", () => {
+  const json = fc.oneof(fc.json(), fc.string({ maxLength: 40 }), fc.constant('{"property": "value", "boolean": true}'));
+  const bodyTamper = fc.constantFrom("none", "body", "hash", "no-hash", "flip");
+
+  it("agrees on 1,500 generated JSON requests", async () => {
+    const bodyVerdicts = { accepted: 0, rejected: 0 };
+    await fc.assert(
+      fc.asyncProperty(token, url, json, bodyTamper, variant, async (t, u, body, tamp, how) => {
+        const hash = tamp === "hash" ? "0".repeat(64) : twilio.getExpectedBodyHash(body);
+        const fullUrl = tamp === "no-hash" ? u : u + (u.includes("?") ? "&" : "?") + "bodySHA256=" + hash;
+        const received = tamp === "body" ? body + " " : body;
+        const signature = tampered(twilio.getExpectedTwilioSignature(t, signedUrl(fullUrl, how), {}), tamp);
+        const expected = oracle(() => twilio.validateRequestWithBody(t, signature, fullUrl, received));
+        expect((await verifyTwilioSignature({ authToken: t, signature, url: fullUrl, rawBody: received })).ok).toBe(expected);
+        bodyVerdicts[expected ? "accepted" : "rejected"]++;
+      }),
+      { numRuns: 1_500 },
+    );
+    expect(bodyVerdicts.accepted).toBeGreaterThan(100);
+  });
+});
+
+describe("legacy querystring re-encoding", () => {
+  it("equals querystring.stringify(querystring.parse(q)) on 2,000 generated queries", () => {
+    const raw = fc.array(fc.oneof(urlChar, fc.constantFrom("&", "=", "%41", "%E9", "%F0%9F%98", "1", "2")), { maxLength: 20 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(raw, (q) => {
+        // Inputs are ASCII after new URL(); the fallback decoder handles the malformed escapes.
+        const ascii = q.replace(/[^\x20-\x7e]/g, "x");
+        expect(withLegacyQuerystring("https://h/p?" + ascii)).toBe(ascii === "" ? "https://h/p?" : "https://h/p?" + querystring.stringify(querystring.parse(ascii)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
