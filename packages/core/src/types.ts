@@ -14,7 +14,9 @@ type ParameterPart<O, K extends "path" | "query" | "header"> = O extends { param
 
 /** Body properties of the operation's only request content type, or `{}`. */
 type BodyPart<O> = O extends { requestBody?: infer B }
-  ? [NonNullable<B>] extends [{ content: infer C }]
+  ? [NonNullable<B>] extends [never]
+    ? {}
+    : [NonNullable<B>] extends [{ content: infer C }]
     ? C[keyof C] extends infer Body
       ? Body extends object
         ? Body
@@ -27,9 +29,9 @@ type BodyPart<O> = O extends { requestBody?: infer B }
 type AccountSidOptional<P> = "AccountSid" extends keyof P ? Omit<P, "AccountSid"> & { AccountSid?: string } : P;
 
 /** All params of an operation as one flat object: path, query, headers and body, by their wire names. */
-export type ParamsOf<O> = Simplify<
-  AccountSidOptional<ParameterPart<O, "path">> & ParameterPart<O, "query"> & ParameterPart<O, "header"> & BodyPart<O>
->;
+export type ParamsOf<O> = O extends unknown // distribute first: a union of operations stays a union, not a cross product
+  ? Simplify<AccountSidOptional<ParameterPart<O, "path">> & ParameterPart<O, "query"> & ParameterPart<O, "header"> & BodyPart<O>>
+  : never;
 
 type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202 | 204>] : never;
 
@@ -55,7 +57,7 @@ type ArrayItem<T> = T extends readonly (infer I)[] ? I : never;
 
 /** The item type of a list operation: the element of its only array property (`messages`, `services`). */
 export type ItemOf<O> = {
-  [K in keyof ResponseOf<O>]: ResponseOf<O>[K] extends readonly unknown[] ? ArrayItem<ResponseOf<O>[K]> : never;
+  [K in keyof ResponseOf<O>]-?: NonNullable<ResponseOf<O>[K]> extends readonly unknown[] ? ArrayItem<NonNullable<ResponseOf<O>[K]>> : never;
 }[keyof ResponseOf<O>];
 
 /** Routes of a route map whose response is a page of items. */
