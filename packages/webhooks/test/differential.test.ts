@@ -115,7 +115,7 @@ describe("differential against twilio-node validateRequestWithBody", () => {
       }),
       { numRuns: 1_500 },
     );
-    expect(bodyVerdicts.accepted).toBeGreaterThan(100);
+    expect(bodyVerdicts.accepted).toBeGreaterThan(40);
   });
 });
 
