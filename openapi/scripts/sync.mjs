@@ -38,12 +38,13 @@ async function download(url) {
   throw new Error(`could not download ${url}: ${lastError?.message ?? lastError}`);
 }
 
-function verifyIntegrity(bytes) {
-  const [algorithm, expected] = lock.integrity.split(/-(.*)/s);
+/** Throws unless `bytes` hash to the SRI `integrity` string (`sha512-…`). */
+export function verifyIntegrity(bytes, integrity = lock.integrity) {
+  const [algorithm, expected] = integrity.split(/-(.*)/s);
   const actual = createHash(algorithm).update(bytes).digest("base64");
   if (actual !== expected) {
     throw new Error(
-      `integrity mismatch for ${lock.package}@${lock.version}: expected ${lock.integrity}, ` +
+      `integrity mismatch for ${lock.package}@${lock.version}: expected ${integrity}, ` +
         `got ${algorithm}-${actual}. Refusing to use these specs; update openapi.lock.json only on purpose.`,
     );
   }
