@@ -43,12 +43,12 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Columns: --properties, else the spec's defaults that exist, else the first scalar fields. */
+/** Columns: --properties, else the spec's defaults, else the first scalar fields. */
 function columnsFor(item: unknown, options: OutputOptions, defaults: readonly string[] | undefined): string[] {
   if (options.properties) return options.properties;
   const record = (item ?? {}) as Record<string, unknown>;
-  const present = defaults?.filter((d) => d in record);
-  if (present && present.length) return present;
+  // The spec's columns even when a value is absent (null fields, older API versions): stable columns.
+  if (defaults?.length) return [...defaults];
   const scalars = Object.keys(record).filter((k) => record[k] === null || typeof record[k] !== "object");
   const sidFirst = scalars.includes("sid") ? ["sid", ...scalars.filter((k) => k !== "sid")] : scalars;
   return sidFirst.slice(0, options.format === "csv" ? sidFirst.length : 6);
