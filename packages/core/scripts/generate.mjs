@@ -61,14 +61,14 @@ function renderShadowedModule(name, operations) {
   const routeLines = operations.map(
     (op) => `  ${quote(op.route)}: paths[${quote(op.path)}][${quote(op.method.toLowerCase())}];`,
   );
+  const owner = subpathOf(SHADOWED_SPECS[name]);
   return `${HEADER}import type { paths } from "./types/${name}.js";
 
 export type { components, operations, paths } from "./types/${name}.js";
+/** The same routes are served by the ${SHADOWED_SPECS[name]} client. */
+export { createTwilio, facadeTree, operationTable, type Facade, type Twilio } from "./${owner}.js";
 
-/**
- * Types of the ${name} spec. Its routes are the same as ${SHADOWED_SPECS[name]}'s: call them through
- * \`@twilio-kit/core/${subpathOf(SHADOWED_SPECS[name])}\` or the root client.
- */
+/** Types of the ${name} spec. Its routes are the same as ${SHADOWED_SPECS[name]}'s. */
 export interface Routes {
 ${routeLines.join("\n")}
 }

@@ -1,0 +1,74 @@
+// Packs every public package as `pnpm pack` would publish it, installs the tarballs into a temp project
+// outside the workspace with npm, and imports every export from ESM and from CJS: the way users will.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+type Manifest = { name: string; private?: boolean; exports?: Record<string, unknown>; bin?: Record<string, string> };
+const packages = readdirSync(join(root, "packages"))
+  .map((dir) => ({ dir: join(root, "packages", dir), manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest }))
+  .filter(({ manifest }) => !manifest.private);
+
+/** pnpm as the workspace runs it (it rewrites `workspace:^` on pack), falling back to the pinned one. */
+function pnpm(args: string[], cwd: string): string {
+  const execpath = process.env.npm_execpath;
+  if (execpath && /pnpm/.test(execpath)) return execFileSync(process.execPath, [execpath, ...args], { cwd, encoding: "utf8" });
+  return execFileSync("npx", ["-y", "pnpm@12.4.2", ...args], { cwd, encoding: "utf8" });
+}
+
+let project: string;
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "twilio-kit-pack-"));
+  const tarballs = packages.map(({ dir }) => {
+    pnpm(["pack", "--pack-destination", project], dir);
+    return readdirSync(project).filter((f) => f.endsWith(".tgz"));
+  });
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  const files = [...new Set(tarballs.flat())].map((f) => `./${f}`);
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, stdio: "inherit" });
+});
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+function run(file: string, source: string): string {
+  writeFileSync(join(project, file), source);
+  return execFileSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+}
+
+describe("published tarballs", () => {
+  it("installs every public package outside the workspace", () => {
+    expect(packages.map((p) => p.manifest.name)).toContain("@twilio-kit/core");
+    for (const { manifest } of packages) expect(existsSync(join(project, "node_modules", manifest.name, "package.json"))).toBe(true);
+  });
+
+  it.each(packages.map((p) => [p.manifest.name, p.manifest] as const))("%s: every export loads from ESM and CJS", (name, manifest) => {
+    const subpaths = Object.keys(manifest.exports ?? {}).filter((s) => s !== "./package.json");
+    const specifiers = subpaths.map((s) => (s === "." ? name : `${name}/${s.slice(2)}`));
+    const esm = run(
+      "check.mjs",
+      `const out = [];\nfor (const s of ${JSON.stringify(specifiers)}) { const m = await import(s); out.push(Object.keys(m).length); }\nconsole.log(JSON.stringify(out));`,
+    );
+    const cjs = run("check.cjs", `console.log(JSON.stringify(${JSON.stringify(specifiers)}.map((s) => Object.keys(require(s)).length)));`);
+    const counts = [JSON.parse(esm) as number[], JSON.parse(cjs) as number[]];
+    for (const list of counts) {
+      expect(list).toHaveLength(specifiers.length);
+      for (const n of list) expect(n).toBeGreaterThan(0);
+    }
+  });
+
+  it("sends a request with @twilio-kit/core from both module systems", () => {
+    const script = (load: string) => `${load}
+const seen = [];
+const fetch = async (url, init) => { seen.push(init.method + " " + url); return new Response(JSON.stringify({ sid: "SM1" }), { status: 201 }); };
+const twilio = createTwilio({ accountSid: "AC" + "0".repeat(32), authToken: "t", fetch, baseUrl: "http://127.0.0.1:1" });
+twilio.messages.create({ To: "+15558675310", Body: "hi" }).then((m) => console.log(m.sid, seen[0]));`;
+    const expected = `SM1 POST http://127.0.0.1:1/api/2010-04-01/Accounts/AC${"0".repeat(32)}/Messages.json\n`;
+    expect(run("send.mjs", script('import { createTwilio } from "@twilio-kit/core";'))).toBe(expected);
+    expect(run("send.cjs", script('const { createTwilio } = require("@twilio-kit/core");'))).toBe(expected);
+    expect(run("send-sub.mjs", script('import { createTwilio } from "@twilio-kit/core/api-v2010";'))).toBe(expected);
+  });
+});
