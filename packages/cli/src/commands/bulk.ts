@@ -275,7 +275,9 @@ export async function runSendBulk(argv: readonly string[], ctx: Context): Promis
   };
   if (output.format === "json" || output.format === "ndjson") {
     await io.out(`${JSON.stringify(summary, null, output.format === "json" ? 2 : 0)}\n`);
-  } else {
+  }
+  {
+    // The summary for people always goes to stderr; stdout carries the JSON summary when asked.
     const lines = [
       `sent ${sent}, failed ${failed}, unconfirmed ${unknown}, found already sent ${reconciled}, done before ${skipped}${summary.not_started ? `, not started ${summary.not_started}` : ""} (journal: ${journalPath})`,
     ];

@@ -125,7 +125,8 @@ export async function runWebhook(argv: readonly string[], ctx: Context): Promise
   if (rawBody !== undefined && Object.keys(params).length) throw usageError("--raw-body signs the URL only: drop --param/--body");
   const token = authTokenOf(flags, io.env);
   const output = outputOptions(flags, io);
-  const isJson = output.format === "json" || output.format === "ndjson";
+  // Plain text unless JSON is asked for: `$(twk webhook sign …)` is the signature itself.
+  const isJson = flags.output !== undefined && (output.format === "json" || output.format === "ndjson");
 
   const bodyHash = rawBody === undefined ? undefined : sha256Hex(rawBody);
   const signedUrl = bodyHash ? withBodyHash(url, bodyHash) : url;

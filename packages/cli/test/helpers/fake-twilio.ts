@@ -35,7 +35,7 @@ interface Message {
 
 /** Options to shape answers. */
 export interface FakeOptions {
-  /** Called for every POST Messages.json before answering; may delay or crash the client. */
+  /** Called for every stored message before the answer goes out; may delay it or kill the client. */
   onCreateMessage?: (count: number) => void | Promise<void>;
 }
 
@@ -84,8 +84,6 @@ export async function startFakeTwilio(options: FakeOptions = {}): Promise<FakeTw
     const resource = rest.join("/");
 
     if (v2010 && resource === "Messages.json" && req.method === "POST") {
-      const count = ++creates;
-      await options.onCreateMessage?.(count);
       const to = form.get("To") ?? "";
       if (to === "+15005550001") return error(400, 21211, "The 'To' number +15005550001 is not a valid phone number.");
       if (to === "+15005550004") return error(400, 21610, "Attempt to send to unsubscribed recipient");
@@ -105,6 +103,7 @@ export async function startFakeTwilio(options: FakeOptions = {}): Promise<FakeTw
         uri: `/2010-04-01/Accounts/${account}/Messages/${sid}.json`,
       };
       messages.push(message);
+      await options.onCreateMessage?.(++creates);
       return send(201, message);
     }
     if (v2010 && resource === "Messages.json" && req.method === "GET") {
