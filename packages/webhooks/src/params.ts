@@ -8,7 +8,9 @@ type Grouped = Record<string, string | string[]>;
 
 // One shape for the three input forms; repeated names become lists, as a form parser would give them.
 function group(params: TwilioParams): Readonly<Record<string, string | readonly string[] | undefined>> {
-  if (typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
+  // Plain and null-prototype objects are by far the common case; test them first, cheaply.
+  const proto = Object.getPrototypeOf(params) as unknown;
+  if (proto === Object.prototype || proto === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
     return params as Readonly<Record<string, string | readonly string[] | undefined>>;
   }
   const grouped: Grouped = Object.create(null) as Grouped;

@@ -108,22 +108,22 @@ export function withLegacyQuerystring(url: string): string {
  * querystring form, each without and with a port. Yields nothing more when the URL does not parse.
  */
 export function* candidateUrls(url: string): Generator<string, void, undefined> {
-  const seen = new Set<string>();
-  for (const candidate of [removePort(url), addPort(url)]) {
-    if (!seen.has(candidate)) {
-      seen.add(candidate);
-      yield candidate;
-    }
-  }
+  // The URL as received, without and with a port: split once, the hot path of every check.
+  const parts = splitUrl(url);
+  const without = parts ? parts.scheme + parts.userInfo + parts.host + parts.rest : url;
+  const withPort = !parts || parts.port ? url : parts.scheme + parts.userInfo + parts.host + (parts.scheme.toLowerCase() === "https://" ? ":443" : ":80") + parts.rest;
+  yield without;
+  if (withPort !== without) yield withPort;
+  const seen = new Set<string>([without, withPort]);
   let normalized: string;
   try {
     normalized = new URL(url).toString();
   } catch {
     return;
   }
-  const without = removePort(normalized);
-  const withPort = addPort(normalized);
-  for (const candidate of [without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)]) {
+  const normalizedWithout = removePort(normalized);
+  const normalizedWith = addPort(normalized);
+  for (const candidate of [normalizedWithout, normalizedWith, withLegacyQuerystring(normalizedWithout), withLegacyQuerystring(normalizedWith)]) {
     if (!seen.has(candidate)) {
       seen.add(candidate);
       yield candidate;

@@ -1,0 +1,105 @@
+// Benchmark: @twilio-kit/webhooks vs twilio-node's validateRequest, side by side in one process,
+// on an inbound-SMS-sized form (19 params). Build packages/webhooks first (`npx tsup`).
+// Usage: node bench/webhooks.mjs   -> prints results and writes bench/results/webhooks.md
+import { execSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus } from "node:os";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { verifyTwilioSignature as verifyWeb, computeTwilioSignature } from "../packages/webhooks/dist/index.js";
+import { verifyTwilioSignature as verifyNode } from "../packages/webhooks/dist/node.js";
+
+const here = new URL(".", import.meta.url);
+const requireFromWebhooks = createRequire(new URL("../packages/webhooks/package.json", import.meta.url));
+const twilio = requireFromWebhooks("twilio");
+const esbuild = createRequire(requireFromWebhooks.resolve("tsup"))("esbuild");
+
+const authToken = "0123456789abcdef0123456789abcdef";
+const url = "https://example.com/twilio/sms";
+const params = {
+  ToCountry: "US", ToState: "CA", SmsMessageSid: "SM0123456789abcdef0123456789abcdef", NumMedia: "0", ToCity: "SAN FRANCISCO",
+  FromZip: "94105", SmsSid: "SM0123456789abcdef0123456789abcdef", FromState: "CA", SmsStatus: "received", FromCity: "SAN FRANCISCO",
+  Body: "Hello from the benchmark, this is a typical SMS body of a reasonable length.", FromCountry: "US", To: "+15005550001",
+  ToZip: "94105", NumSegments: "1", MessageSid: "SM0123456789abcdef0123456789abcdef", AccountSid: "AC0123456789abcdef0123456789abcdef",
+  From: "+15005550006", ApiVersion: "2010-04-01",
+};
+if (Object.keys(params).length !== 19) throw new Error("expected 19 params");
+const valid = await computeTwilioSignature(authToken, url, params);
+const invalid = (valid[0] === "A" ? "B" : "A") + valid.slice(1);
+
+// Bounded loops: run for ~durationMs, report checks per second; best of 3 rounds.
+async function measure(name, fn, expected, durationMs = 1500) {
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < durationMs) {
+      for (let i = 0; i < 200; i++) {
+        if ((await fn()) !== expected) throw new Error(`${name}: wrong verdict`);
+      }
+      n += 200;
+    }
+    best = Math.max(best, (n / (performance.now() - start)) * 1000);
+  }
+  return Math.round(best);
+}
+
+const cases = [
+  ["twilio-node validateRequest", (sig) => () => twilio.validateRequest(authToken, sig, url, params)],
+  ["@twilio-kit/webhooks (Web Crypto)", (sig) => async () => (await verifyWeb({ authToken, signature: sig, url, params })).ok],
+  ["@twilio-kit/webhooks/node (node:crypto)", (sig) => async () => (await verifyNode({ authToken, signature: sig, url, params })).ok],
+];
+const rows = [];
+for (const [name, make] of cases) {
+  const validPerSec = await measure(name, make(valid), true);
+  const invalidPerSec = await measure(name, make(invalid), false);
+  rows.push({ name, validPerSec, invalidPerSec });
+  console.log(`${name}: valid ${validPerSec}/s, invalid ${invalidPerSec}/s`);
+}
+
+// Size of a script that only validates, esbuild-minified and bundled.
+const dir = join(tmpdir(), `twk-bench-${process.pid}`);
+mkdirSync(dir, { recursive: true });
+const entries = {
+  "@twilio-kit/webhooks": `import { verifyTwilioSignature } from ${JSON.stringify(new URL("../packages/webhooks/dist/index.js", import.meta.url).pathname)};\nverifyTwilioSignature({ authToken: "t", signature: "s", url: "https://e/", params: {} }).then(console.log);\n`,
+  twilio: `const twilio = require(${JSON.stringify(requireFromWebhooks.resolve("twilio"))});\nconsole.log(twilio.validateRequest("t", "s", "https://e/", {}));\n`,
+};
+const sizes = {};
+for (const [name, code] of Object.entries(entries)) {
+  const file = join(dir, `${name.replace(/\W/g, "_")}.js`);
+  writeFileSync(file, code);
+  const result = await esbuild.build({ entryPoints: [file], bundle: true, minify: true, platform: "node", format: "esm", write: false, logLevel: "silent" });
+  sizes[name] = result.outputFiles[0].contents.length;
+  console.log(`minified size, ${name}: ${sizes[name]} bytes`);
+}
+
+const cpuModel = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model ?? "unknown";
+const date = execSync("date -u").toString().trim();
+const nproc = execSync("nproc").toString().trim();
+const base = rows[0];
+const fmt = (n) => n.toLocaleString("en-US");
+const md = `# Webhook signature benchmark
+
+- Date: ${date}
+- Machine: ${nproc} CPU(s), ${cpuModel}, Node ${process.version}
+- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; best of 3 rounds of ~1.5 s, sequential awaits.
+- Command: \`node bench/webhooks.mjs\` (after \`cd packages/webhooks && npx tsup\`)
+
+| implementation | valid checks/s | × twilio-node | invalid checks/s | × twilio-node |
+|---|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.name} | ${fmt(r.validPerSec)} | ${(r.validPerSec / base.validPerSec).toFixed(2)} | ${fmt(r.invalidPerSec)} | ${(r.invalidPerSec / base.invalidPerSec).toFixed(2)} |`).join("\n")}
+
+Minified (esbuild, bundled, platform node) size of a script that only validates:
+
+| package | bytes |
+|---|---:|
+| @twilio-kit/webhooks | ${fmt(sizes["@twilio-kit/webhooks"])} |
+| twilio | ${fmt(sizes.twilio)} |
+
+Targets (issue 3): valid ≥ 1× twilio-node, invalid ≥ 4×, size ≤ 3 KB.
+The Web Crypto core pays an async hop per HMAC (crypto.subtle in Node runs off the main thread), which is why
+the node:crypto fast path exists; on Workers/Deno/Bun only the Web Crypto core applies.
+`;
+writeFileSync(new URL("results/webhooks.md", here), md);
+console.log(`\nwrote bench/results/webhooks.md`);
