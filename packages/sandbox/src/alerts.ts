@@ -1,0 +1,64 @@
+// Monitor-style alerts for webhook failures (11200 HTTP retrieval failure, 12100 document parse
+// failure, 12200 schema validation, 12300 invalid Content-Type, 11750 response too large, …).
+import type { Context } from "./context.js";
+import type { Doc } from "./store.js";
+import { rfc2822 } from "./util.js";
+import type { WebhookDelivery } from "./webhook.js";
+
+/** A stored alert, shaped like Monitor v1's Alert resource. */
+export interface AlertDoc extends Doc {
+  account_sid: string;
+  error_code: string;
+  log_level: "error" | "warning";
+  alert_text: string;
+  resource_sid: string;
+  request_url: string | null;
+  request_method: string | null;
+  response_body: string | null;
+  date_created: string;
+}
+
+/** Records an alert and emits it on the event stream. */
+export function raiseAlert(
+  ctx: Context,
+  accountSid: string,
+  code: number,
+  text: string,
+  resourceSid: string,
+  delivery?: WebhookDelivery,
+  level: "error" | "warning" = "error",
+): AlertDoc {
+  const doc: AlertDoc = {
+    sid: ctx.sid("NO"),
+    account_sid: accountSid,
+    error_code: String(code),
+    log_level: level,
+    alert_text: text,
+    resource_sid: resourceSid,
+    request_url: delivery?.url ?? null,
+    request_method: delivery?.method ?? null,
+    response_body: delivery?.body ?? null,
+    date_created: rfc2822(ctx.clock.now()),
+  };
+  ctx.store.insert("alert", doc, { account_sid: accountSid, parent_sid: resourceSid, key1: doc.error_code });
+  ctx.events.emit({ type: "alert", at: ctx.clock.now(), alert: doc });
+  return doc;
+}
+
+/** Why a TwiML fetch failed, as an alert code, or undefined when the response is usable. */
+export function deliveryFailure(delivery: WebhookDelivery): { code: number; text: string } | undefined {
+  if (delivery.status === null) {
+    if (delivery.error?.startsWith("timed out")) return { code: 11205, text: `HTTP connection failure: ${delivery.error}` };
+    return { code: 11200, text: `HTTP retrieval failure: ${delivery.error ?? "no response"}` };
+  }
+  if (delivery.status < 200 || delivery.status > 299) return { code: 11200, text: `HTTP retrieval failure: status ${delivery.status}` };
+  if (delivery.error?.includes("64 KiB")) return { code: 11750, text: "TwiML response body too large" };
+  return undefined;
+}
+
+/** Whether a response's Content-Type can carry TwiML. */
+export function isXmlContentType(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  return type === "text/xml" || type === "application/xml" || type === "text/html";
+}

@@ -1,0 +1,130 @@
+// The virtual clock: every state machine (message lifecycle, call progress, TwiML pauses, Gather
+// timeouts) schedules jobs in SQLite at a virtual time. `real` runs them on timers, `manual` only when
+// `advance(ms)` moves time, which makes tests deterministic: no sleeps, no timed assertions.
+import type { Job, Store } from "./store.js";
+
+/** `real`: virtual time follows the wall clock (plus any advance); `manual`: time moves only on advance. */
+export type ClockMode = "real" | "manual";
+
+/** Runs a job; may return a promise for follow-up work (webhooks), awaited in manual mode. */
+export type JobRunner = (job: Job) => void | Promise<void>;
+
+const BATCH = 500;
+
+/** Creates the clock and scheduler over the store's job table. */
+export function createClock(store: Store, mode: ClockMode, run: JobRunner, startMs = Date.now()) {
+  let offsetMs = mode === "real" ? 0 : startMs;
+  let timer: NodeJS.Timeout | undefined;
+  let armedFor = Number.POSITIVE_INFINITY;
+  let isStopped = false;
+  let chain: Promise<void> = Promise.resolve();
+  const inflight = new Set<Promise<void>>();
+
+  const now = (): number => (mode === "real" ? Date.now() + offsetMs : offsetMs);
+
+  function track(result: void | Promise<void>): void {
+    if (!result) return;
+    const promise = result.catch(() => undefined).finally(() => inflight.delete(promise));
+    inflight.add(promise);
+  }
+
+  function arm(due: number | undefined): void {
+    if (mode !== "real" || isStopped || due === undefined) return;
+    if (due >= armedFor && timer) return;
+    if (timer) clearTimeout(timer);
+    armedFor = due;
+    // setTimeout caps at 2^31-1 ms; a far job re-arms when the timer fires
+    const delay = Math.min(Math.max(0, due - now()), 2 ** 31 - 1);
+    timer = setTimeout(() => {
+      timer = undefined;
+      armedFor = Number.POSITIVE_INFINITY;
+      serialize(() => runRealBatch());
+    }, delay);
+    timer.unref?.();
+  }
+
+  function serialize(task: () => Promise<void> | void): Promise<void> {
+    const next = chain.then(task);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  // Real mode: run everything due in batched transactions; follow-up work runs concurrently.
+  function runRealBatch(): void {
+    for (;;) {
+      const jobs = store.dueJobs(now(), BATCH);
+      if (jobs.length === 0) break;
+      store.transaction(() => {
+        for (const job of jobs) {
+          store.removeJob(job.id);
+          track(run(job));
+        }
+      });
+      if (jobs.length < BATCH) break;
+    }
+    arm(store.nextDue());
+  }
+
+  // Manual mode (and advance in real mode): one job at a time, in time order, awaiting its effects,
+  // so a webhook answered at t=1 can schedule work at t=2 before anything due at t=5 runs.
+  async function runUntil(target: number): Promise<void> {
+    for (;;) {
+      const job = store.dueJobs(target, 1)[0];
+      if (!job) break;
+      if (mode === "manual" && job.due > offsetMs) offsetMs = job.due;
+      store.removeJob(job.id);
+      await run(job);
+    }
+  }
+
+  return {
+    mode,
+    now,
+    /** Schedules a job `delayMs` from now. */
+    schedule(delayMs: number, kind: string, ref: string, data?: unknown): void {
+      const due = now() + Math.max(0, delayMs);
+      store.addJob(due, kind, ref, data);
+      arm(due);
+    },
+    /** Drops the pending jobs of a resource (optionally one kind). */
+    cancel(ref: string, kind?: string): void {
+      store.cancelJobs(ref, kind);
+    },
+    /** Moves virtual time forward, running every job that falls due, in order. */
+    advance(ms: number): Promise<void> {
+      if (!Number.isFinite(ms) || ms < 0) throw new TypeError(`[@twilio-kit/sandbox] advance(ms) needs a finite ms >= 0, got ${ms}`);
+      return serialize(async () => {
+        if (mode === "real") {
+          offsetMs += ms;
+          await runUntil(now());
+          arm(store.nextDue());
+        } else {
+          const target = offsetMs + ms;
+          await runUntil(target);
+          offsetMs = target;
+        }
+      });
+    },
+    /** Starts the timers (real mode) after the server is listening; resumes jobs left by a restart. */
+    start(): void {
+      isStopped = false;
+      if (mode === "real") serialize(() => runRealBatch());
+    },
+    /** Stops timers and waits for in-flight work. */
+    async stop(): Promise<void> {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await chain;
+      await Promise.allSettled([...inflight]);
+    },
+    /** Resolves when no job work is running (in-flight webhooks included). */
+    async idle(): Promise<void> {
+      await chain;
+      while (inflight.size) await Promise.allSettled([...inflight]);
+    },
+  };
+}
+
+/** The clock API. */
+export type Clock = ReturnType<typeof createClock>;

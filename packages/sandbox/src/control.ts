@@ -1,0 +1,249 @@
+// The control API under /_sandbox/: what a test (or the CLI) does in place of a phone, a carrier
+// and a clock. Bodies are JSON or form-encoded; names are accepted as `From` or `from`.
+// It has no authentication: the sandbox listens on 127.0.0.1 unless told otherwise.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createAccount } from "./accounts.js";
+import { INVALID_PARAMETER, SandboxHttpError, badRequest } from "./errors.js";
+import { parseForm } from "./form.js";
+import { deliverInboundSms, forceMessageStatus } from "./messages.js";
+import { createNumber, findNumber } from "./numbers.js";
+import type { Sandbox } from "./server.js";
+import { emulatedRoutes, sendJson } from "./server.js";
+import { isE164, isHttpUrl } from "./util.js";
+import { deliverInboundCall, forceCallStatus, hangUp, sendDigits, sendSpeech, transcriptOf } from "./voice.js";
+
+type Body = Record<string, unknown>;
+
+function pick(body: Body, name: string): unknown {
+  if (name in body) return body[name];
+  const lower = name[0]!.toLowerCase() + name.slice(1);
+  return body[lower];
+}
+
+function optionalString(body: Body, name: string): string | undefined {
+  const value = pick(body, name);
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string") return value[0];
+  if (typeof value !== "string") throw badRequest(INVALID_PARAMETER, `${name} must be a string`);
+  return value;
+}
+
+function requiredString(body: Body, name: string): string {
+  const value = optionalString(body, name);
+  if (value === undefined || value === "") throw badRequest(INVALID_PARAMETER, `${name} is required`);
+  return value;
+}
+
+function stringList(body: Body, ...names: string[]): string[] {
+  for (const name of names) {
+    const value = pick(body, name);
+    if (value === undefined || value === null) continue;
+    const list = Array.isArray(value) ? value : [value];
+    if (list.some((item) => typeof item !== "string")) throw badRequest(INVALID_PARAMETER, `${name} must be a string or an array of strings`);
+    return list as string[];
+  }
+  return [];
+}
+
+async function parseBody(req: IncomingMessage, readBody: (req: IncomingMessage) => Promise<string>): Promise<Body> {
+  const text = await readBody(req);
+  if (!text.trim()) return {};
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/x-www-form-urlencoded") {
+    const form = parseForm(text);
+    return Object.fromEntries(Object.entries(form).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest(INVALID_PARAMETER, "The body is neither JSON nor form-encoded");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw badRequest(INVALID_PARAMETER, "The JSON body must be an object");
+  return parsed as Body;
+}
+
+function info(sandbox: Sandbox) {
+  return {
+    url: sandbox.url,
+    accountSid: sandbox.defaults.accountSid,
+    authToken: sandbox.defaults.authToken,
+    phoneNumber: sandbox.defaults.phoneNumber,
+    clock: { mode: sandbox.clock.mode, now: sandbox.clock.now() },
+  };
+}
+
+/** Seeds accounts and numbers: `{ accounts: [{ sid?, authToken?, friendlyName?, parentSid? }], numbers: [{ phoneNumber, accountSid?, smsUrl?, voiceUrl?, … }] }`. */
+function seed(sandbox: Sandbox, body: Body) {
+  const { ctx, store, defaults } = sandbox;
+  const accounts = pick(body, "Accounts") ?? [];
+  const numbers = pick(body, "Numbers") ?? [];
+  if (!Array.isArray(accounts) || !Array.isArray(numbers)) throw badRequest(INVALID_PARAMETER, "accounts and numbers must be arrays");
+  return store.transaction(() => {
+    const created = { accounts: [] as unknown[], numbers: [] as unknown[] };
+    for (const raw of accounts) {
+      if (!raw || typeof raw !== "object") throw badRequest(INVALID_PARAMETER, "each account must be an object");
+      const entry = raw as Body;
+      const sid = optionalString(entry, "Sid");
+      if (sid !== undefined && !/^AC[0-9a-f]{32}$/.test(sid)) throw badRequest(INVALID_PARAMETER, "an account sid is AC + 32 lowercase hex");
+      if (sid && store.get("account", sid)) throw new SandboxHttpError(409, INVALID_PARAMETER, `Account ${sid} already exists`);
+      const parentSid = optionalString(entry, "ParentSid");
+      if (parentSid && !store.get("account", parentSid)) throw badRequest(INVALID_PARAMETER, `Parent account ${parentSid} does not exist`);
+      const doc = createAccount(ctx, { sid, authToken: optionalString(entry, "AuthToken"), friendlyName: optionalString(entry, "FriendlyName"), parentSid: parentSid ?? null });
+      created.accounts.push({ sid: doc.sid, authToken: doc.auth_token, friendlyName: doc.friendly_name });
+    }
+    for (const raw of numbers) {
+      if (!raw || typeof raw !== "object") throw badRequest(INVALID_PARAMETER, "each number must be an object");
+      const entry = raw as Body;
+      const phoneNumber = requiredString(entry, "PhoneNumber");
+      if (!isE164(phoneNumber)) throw badRequest(21421, `PhoneNumber ${phoneNumber} is not E.164`);
+      if (findNumber(ctx, phoneNumber)) throw new SandboxHttpError(409, 21422, `PhoneNumber ${phoneNumber} is already owned`);
+      const accountSid = optionalString(entry, "AccountSid") ?? defaults.accountSid;
+      if (!store.get("account", accountSid)) throw badRequest(INVALID_PARAMETER, `Account ${accountSid} does not exist`);
+      const urls: Record<string, string | undefined> = {};
+      for (const name of ["SmsUrl", "SmsFallbackUrl", "VoiceUrl", "VoiceFallbackUrl", "StatusCallback"]) {
+        const value = optionalString(entry, name);
+        if (value !== undefined && value !== "" && !isHttpUrl(value)) throw badRequest(INVALID_PARAMETER, `${name} must be an http(s) URL`);
+        urls[name] = value;
+      }
+      const doc = createNumber(ctx, {
+        accountSid,
+        phoneNumber,
+        friendlyName: optionalString(entry, "FriendlyName"),
+        smsUrl: urls.SmsUrl,
+        smsMethod: optionalString(entry, "SmsMethod")?.toUpperCase(),
+        smsFallbackUrl: urls.SmsFallbackUrl,
+        voiceUrl: urls.VoiceUrl,
+        voiceMethod: optionalString(entry, "VoiceMethod")?.toUpperCase(),
+        voiceFallbackUrl: urls.VoiceFallbackUrl,
+        statusCallback: urls.StatusCallback,
+      });
+      created.numbers.push({ sid: doc.sid, phoneNumber: doc.phone_number, accountSid });
+    }
+    return created;
+  });
+}
+
+function serveEvents(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" });
+  res.write("retry: 1000\n\n");
+  sandbox.sseClients.add(res);
+  const off = sandbox.events.on((event) => {
+    res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  // a comment every 15 s keeps proxies from closing an idle stream
+  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+  keepAlive.unref();
+  const close = () => {
+    clearInterval(keepAlive);
+    off();
+    sandbox.sseClients.delete(res);
+  };
+  req.on("close", close);
+  res.on("close", close);
+}
+
+function limitOf(search: URLSearchParams): number {
+  const raw = search.get("limit");
+  if (raw === null) return 100;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest(INVALID_PARAMETER, "limit must be an integer in [1, 10000]");
+  return limit;
+}
+
+/** Routes one control request; `path` is relative to `/_sandbox`. */
+export async function handleControl(
+  sandbox: Sandbox,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  searchText: string,
+  readBody: (req: IncomingMessage) => Promise<string>,
+): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const search = new URLSearchParams(searchText);
+  const { ctx } = sandbox;
+  const parts = path.split("/").filter(Boolean);
+  const route = `${method} /${parts.map((part, i) => (i === 1 && /^(SM|MM|CA)[0-9a-f]{32}$/.test(part) ? ":sid" : part)).join("/")}`;
+  const sid = parts[1] ?? "";
+
+  switch (route) {
+    case "GET /":
+    case "GET /info":
+      return sendJson(res, 200, info(sandbox));
+    case "GET /health":
+      return sendJson(res, 200, { ok: true });
+    case "GET /operations":
+      return sendJson(res, 200, { emulated: emulatedRoutes() });
+    case "POST /reset":
+      sandbox.reset();
+      return sendJson(res, 200, info(sandbox));
+    case "POST /seed":
+      return sendJson(res, 201, seed(sandbox, await parseBody(req, readBody)));
+    case "GET /clock":
+      return sendJson(res, 200, { mode: sandbox.clock.mode, now: sandbox.clock.now() });
+    case "POST /clock/advance": {
+      const body = await parseBody(req, readBody);
+      const raw = pick(body, "Ms");
+      const ms = typeof raw === "string" ? Number(raw) : raw;
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 366 * 86_400_000) {
+        throw badRequest(INVALID_PARAMETER, "ms must be a number of milliseconds in [0, 1 year]");
+      }
+      await sandbox.clock.advance(ms);
+      return sendJson(res, 200, { mode: sandbox.clock.mode, now: sandbox.clock.now() });
+    }
+    case "POST /messages/inbound":
+    case "POST /sms/inbound": {
+      const body = await parseBody(req, readBody);
+      const result = await deliverInboundSms(ctx, {
+        from: requiredString(body, "From"),
+        to: requiredString(body, "To"),
+        body: optionalString(body, "Body") ?? "",
+        mediaUrls: stringList(body, "MediaUrl", "MediaUrls"),
+      });
+      return sendJson(res, 201, result);
+    }
+    case "POST /messages/:sid/status": {
+      const body = await parseBody(req, readBody);
+      const rawCode = pick(body, "ErrorCode");
+      const errorCode = rawCode === undefined || rawCode === null ? undefined : Number(rawCode);
+      return sendJson(res, 200, await forceMessageStatus(ctx, sid, requiredString(body, "Status"), errorCode));
+    }
+    case "POST /calls/inbound": {
+      const body = await parseBody(req, readBody);
+      return sendJson(res, 201, await deliverInboundCall(ctx, { from: requiredString(body, "From"), to: requiredString(body, "To") }));
+    }
+    case "POST /calls/:sid/digits": {
+      const body = await parseBody(req, readBody);
+      await sendDigits(ctx, sid, requiredString(body, "Digits"));
+      return sendJson(res, 200, transcriptOf(ctx, sid));
+    }
+    case "POST /calls/:sid/speech": {
+      const body = await parseBody(req, readBody);
+      await sendSpeech(ctx, sid, requiredString(body, "SpeechResult"));
+      return sendJson(res, 200, transcriptOf(ctx, sid));
+    }
+    case "POST /calls/:sid/hangup":
+      await hangUp(ctx, sid);
+      return sendJson(res, 200, transcriptOf(ctx, sid));
+    case "POST /calls/:sid/status": {
+      const body = await parseBody(req, readBody);
+      await forceCallStatus(ctx, sid, requiredString(body, "Status"));
+      return sendJson(res, 200, transcriptOf(ctx, sid));
+    }
+    case "GET /calls/:sid/transcript":
+      return sendJson(res, 200, transcriptOf(ctx, sid));
+    case "GET /webhooks": {
+      const ref = search.get("sid") ?? undefined;
+      return sendJson(res, 200, { webhooks: sandbox.store.deliveries({ ref, limit: limitOf(search) }) });
+    }
+    case "GET /alerts": {
+      const rows = sandbox.store.list("alert", { order: "asc", limit: limitOf(search) });
+      return sendJson(res, 200, { alerts: rows.map((row) => row.doc) });
+    }
+    case "GET /events":
+      return serveEvents(sandbox, req, res);
+    default:
+      throw new SandboxHttpError(404, 20404, `No control route ${method} /_sandbox${path}`);
+  }
+}

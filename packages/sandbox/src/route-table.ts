@@ -1,0 +1,195 @@
+// Routing and request validation driven by the generated table (src/generated/routes.ts).
+import { INVALID_PARAMETER, SandboxHttpError } from "./errors.js";
+import type { Params } from "./util.js";
+
+/** Constraints of one parameter: pattern, enum, minimum, maximum, maxLength, uri format, item type. */
+export interface ParamConstraints {
+  p?: string;
+  e?: string[];
+  min?: number;
+  max?: number;
+  ml?: number;
+  u?: 1;
+  it?: string;
+}
+
+/** `[name, in (p|q|b|h), required (0|1), type, constraints?]`. */
+export type ParamRow = [string, string, 0 | 1, string, ParamConstraints?];
+
+/** `[method, domain, path, operationId, successStatus, params, listKey?]`. */
+export type RouteRow = [string, string, string, string, number, ParamRow[], string?];
+
+/** One operation as the server sees it. */
+export interface Operation {
+  method: string;
+  domain: string;
+  path: string;
+  operationId: string;
+  successStatus: number;
+  params: ParamRow[];
+  listKey: string | undefined;
+  /** Path segments; `null` marks a `{Param}` placeholder, whose name is in `names`. */
+  segments: Array<string | null>;
+  names: string[];
+  /** Prefix and suffix around a placeholder inside one segment (`{Sid}.json`). */
+  affixes: Array<[string, string] | null>;
+}
+
+/** What `match` found: an operation with its path params, or only that the path exists. */
+export type RouteMatch =
+  | { kind: "operation"; operation: Operation; pathParams: Record<string, string> }
+  | { kind: "method-not-allowed" }
+  | { kind: "none" };
+
+/** Builds a router over the table; lookups go by domain and segment count, then literal segments. */
+export function createRouter(rows: RouteRow[]) {
+  const buckets = new Map<string, Operation[]>();
+  for (const [method, domain, path, operationId, successStatus, params, listKey] of rows) {
+    const raw = path.split("/").slice(1);
+    const segments: Array<string | null> = [];
+    const names: string[] = [];
+    const affixes: Array<[string, string] | null> = [];
+    for (const segment of raw) {
+      const match = /^(.*)\{([^}]+)\}(.*)$/.exec(segment);
+      if (match) {
+        segments.push(null);
+        names.push(match[2]!);
+        affixes.push([match[1]!, match[3]!]);
+      } else {
+        segments.push(segment);
+        affixes.push(null);
+      }
+    }
+    const operation: Operation = { method, domain, path, operationId, successStatus, params, listKey, segments, names, affixes };
+    const key = `${domain} ${segments.length}`;
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = []));
+    bucket.push(operation);
+  }
+  // literal-heavy routes first, so `/Messages/{Sid}.json` never shadows a literal sibling
+  for (const bucket of buckets.values()) {
+    bucket.sort((a, b) => a.names.length - b.names.length);
+  }
+
+  return {
+    /** Finds the operation for a request; `path` is the Twilio path without the domain. */
+    match(method: string, domain: string, path: string): RouteMatch {
+      const parts = path.split("/").slice(1);
+      const bucket = buckets.get(`${domain} ${parts.length}`);
+      if (!bucket) return { kind: "none" };
+      let pathExists = false;
+      for (const op of bucket) {
+        const pathParams = matchSegments(op, parts);
+        if (!pathParams) continue;
+        if (op.method === method) return { kind: "operation", operation: op, pathParams };
+        pathExists = true;
+      }
+      return pathExists ? { kind: "method-not-allowed" } : { kind: "none" };
+    },
+    /** Every operation (for the not-emulated listing). */
+    operations(): Operation[] {
+      return [...buckets.values()].flat();
+    },
+  };
+}
+
+function matchSegments(op: Operation, parts: string[]): Record<string, string> | undefined {
+  const pathParams: Record<string, string> = {};
+  let nameIndex = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const literal = op.segments[i];
+    const part = parts[i]!;
+    if (literal !== null) {
+      if (literal !== part) return undefined;
+      continue;
+    }
+    const [prefix, suffix] = op.affixes[i]!;
+    if (!part.startsWith(prefix) || !part.endsWith(suffix) || part.length <= prefix.length + suffix.length) return undefined;
+    let value = part.slice(prefix.length, part.length - suffix.length);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      return undefined;
+    }
+    pathParams[op.names[nameIndex++]!] = value;
+  }
+  return pathParams;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function invalid(message: string): SandboxHttpError {
+  return new SandboxHttpError(400, INVALID_PARAMETER, message);
+}
+
+/**
+ * Checks params against the spec: types, enums, patterns, ranges, uri format, and required params
+ * (unless `requiredCodes` maps a missing param to Twilio's own business-rule code).
+ * @throws SandboxHttpError 400
+ */
+export function validateParams(
+  operation: Operation,
+  params: Params,
+  pathParams: Record<string, string>,
+  requiredCodes: Record<string, [number, string]> = {},
+): void {
+  for (const [name, where, required, type, c] of operation.params) {
+    if (where === "h") continue;
+    const values = where === "p" ? (pathParams[name] === undefined ? undefined : [pathParams[name]!]) : params[name];
+    if (!values || values.length === 0) {
+      if (required) {
+        const special = requiredCodes[name];
+        if (special) throw new SandboxHttpError(400, special[0], special[1]);
+        throw invalid(`Missing required parameter ${name} in the post body`);
+      }
+      continue;
+    }
+    if (where === "p") {
+      // a malformed SID in the path is a 404 at Twilio, not a 400
+      if (c?.p && !regex(c.p).test(values[0]!)) throw new SandboxHttpError(404, 20404, `The requested resource was not found`);
+      continue;
+    }
+    const itemType = type === "array" ? (c?.it ?? "string") : type;
+    const checked = type === "array" ? values : values.slice(0, 1);
+    for (const value of checked) checkValue(name, value, itemType, type === "array" ? undefined : c);
+  }
+}
+
+function regex(pattern: string): RegExp {
+  let re = patternCache.get(pattern);
+  if (!re) patternCache.set(pattern, (re = new RegExp(pattern)));
+  return re;
+}
+
+function checkValue(name: string, value: string, type: string, c: ParamConstraints | undefined): void {
+  if (type === "integer") {
+    if (!/^-?\d+$/.test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not an integer`);
+  } else if (type === "number") {
+    if (value.trim() === "" || !Number.isFinite(Number(value))) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not a number`);
+  } else if (type === "boolean") {
+    if (!/^(true|false)$/i.test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not true or false`);
+  }
+  if (!c) return;
+  if ((type === "integer" || type === "number") && (c.min !== undefined || c.max !== undefined)) {
+    const n = Number(value);
+    if ((c.min !== undefined && n < c.min) || (c.max !== undefined && n > c.max)) {
+      throw invalid(`Invalid ${name}: ${value} is out of range [${c.min ?? "-∞"}, ${c.max ?? "∞"}]`);
+    }
+  }
+  // Twilio treats enum values of http methods case-insensitively (`method=post` works)
+  if (c.e && !c.e.includes(value) && !c.e.includes(value.toUpperCase())) {
+    throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not one of ${c.e.join(", ")}`);
+  }
+  if (c.p && !regex(c.p).test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} does not match ${c.p}`);
+  if (c.ml !== undefined && value.length > c.ml) throw invalid(`Invalid ${name}: longer than ${c.ml} characters`);
+  if (c.u && value !== "") {
+    let ok = false;
+    try {
+      const url = new URL(value);
+      ok = url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not an absolute http(s) URL`);
+  }
+}

@@ -1,0 +1,276 @@
+// The sandbox: SQLite store, virtual clock, webhook sender and the node:http server that routes every
+// operation of every Twilio spec (emulated ones statefully, the rest to a "not emulated" error).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { accountHandlers, createAccount, createAuthenticator, type AccountDoc } from "./accounts.js";
+import { createClock, type ClockMode } from "./clock.js";
+import { DEFAULT_DELAYS, type Context, type Delays } from "./context.js";
+import { handleControl } from "./control.js";
+import { INVALID_PARAMETER, NOT_EMULATED, notFound, SandboxHttpError } from "./errors.js";
+import { createEvents } from "./events.js";
+import { parseForm } from "./form.js";
+import { ROUTE_ROWS } from "./generated/routes.js";
+import type { Handler } from "./handler.js";
+import { messageHandlers, runMessageJob } from "./messages.js";
+import { createNumber, numberHandlers } from "./numbers.js";
+import { createRouter, validateParams } from "./route-table.js";
+import { openStore } from "./store.js";
+import { createSidFactory } from "./util.js";
+import { callHandlers, runCallJob } from "./voice.js";
+import { createWebhookSender } from "./webhook.js";
+
+/** The documented credentials of a fresh sandbox. */
+export const DEFAULT_ACCOUNT_SID = "AC5a4db0c05a4db0c05a4db0c05a4db0c0";
+/** Auth token of the default account. */
+export const DEFAULT_AUTH_TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00";
+/** The default account's SMS + MMS + voice number. */
+export const DEFAULT_PHONE_NUMBER = "+15555550100";
+
+/** Options of `createSandbox` and `startSandbox`. */
+export interface SandboxOptions {
+  /** Listen port; 0 (the default of `startSandbox`) picks a free one. */
+  port?: number;
+  /** Listen address. Default `127.0.0.1`. */
+  host?: string;
+  /** SQLite file, or `:memory:` (the default). */
+  db?: string;
+  /** `real` (default): statuses move on their own; `manual`: only `advance(ms)` moves time. */
+  clock?: ClockMode;
+  /** Start of virtual time in manual mode, ms since epoch. Default: now. */
+  startTimeMs?: number;
+  /** Webhooks are signed for this origin instead of the one requested (tests of apps behind a proxy). */
+  publicBaseUrl?: string;
+  /** Makes SIDs reproducible: the same seed and the same calls give the same SIDs. */
+  seed?: string;
+  /** Delays of the simulated network, in virtual milliseconds. */
+  delays?: Partial<Delays>;
+  /** How long a webhook may take before it counts as failed (Twilio: 15 s). Default 15 000. */
+  webhookTimeoutMs?: number;
+  /** Credentials and number of the default account (defaults are documented constants). */
+  accountSid?: string;
+  authToken?: string;
+  phoneNumber?: string;
+  /** The `fetch` used for webhooks. */
+  fetch?: typeof fetch;
+}
+
+const HANDLERS: Record<string, Handler> = { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers };
+
+// A missing required param is a business-rule error with its own code at Twilio, not a generic 400.
+const REQUIRED_CODES: Record<string, Record<string, [number, string]>> = {
+  CreateMessage: { To: [21604, "A 'To' phone number is required."] },
+  CreateCall: { To: [21201, "No 'To' number is specified"], From: [21213, "No 'From' number is specified"] },
+};
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const TWILIO_HOST = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(?::\d+)?$/i;
+
+/** The routes the sandbox emulates statefully, as `METHOD /path` strings. */
+export function emulatedRoutes(): string[] {
+  return ROUTE_ROWS.filter((row) => row[3] in HANDLERS).map((row) => `${row[0]} ${row[1] === "api" ? "" : `/${row[1]}`}${row[2]}`);
+}
+
+/** Creates a sandbox (storage, clock, server) without listening yet. */
+export function createSandbox(options: SandboxOptions = {}) {
+  const store = openStore(options.db ?? ":memory:");
+  const events = createEvents();
+  const sid = createSidFactory(options.seed);
+  const delays: Delays = { ...DEFAULT_DELAYS, ...options.delays };
+  const defaults = {
+    accountSid: options.accountSid ?? DEFAULT_ACCOUNT_SID,
+    authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
+    phoneNumber: options.phoneNumber ?? DEFAULT_PHONE_NUMBER,
+  };
+  if (!/^AC[0-9a-f]{32}$/.test(defaults.accountSid)) throw new TypeError(`[@twilio-kit/sandbox] accountSid must be AC + 32 lowercase hex, got ${JSON.stringify(defaults.accountSid)}`);
+  const tokens = new Map<string, string>();
+
+  // the context is filled in below; handlers only run after construction
+  const ctx = { store, events, sid, delays } as Context;
+  const clock = createClock(
+    store,
+    options.clock ?? "real",
+    (job) => (job.kind === "msg" ? runMessageJob(ctx, job) : runCallJob(ctx, job)),
+    options.startTimeMs,
+  );
+  ctx.clock = clock;
+  ctx.send = createWebhookSender(store, events, clock.now, {
+    timeoutMs: options.webhookTimeoutMs ?? 15_000,
+    publicBaseUrl: options.publicBaseUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+  });
+  const auth = createAuthenticator(ctx);
+  ctx.invalidateAuth = () => {
+    tokens.clear();
+    auth.invalidate();
+  };
+  ctx.authTokenOf = (accountSid) => {
+    let token = tokens.get(accountSid);
+    if (token === undefined) {
+      token = store.get<AccountDoc>("account", accountSid)?.auth_token ?? "";
+      tokens.set(accountSid, token);
+    }
+    return token;
+  };
+
+  function seedDefaults(): void {
+    store.transaction(() => {
+      if (store.get("account", defaults.accountSid)) return;
+      createAccount(ctx, { sid: defaults.accountSid, authToken: defaults.authToken, friendlyName: "Sandbox account" });
+      createNumber(ctx, { accountSid: defaults.accountSid, phoneNumber: defaults.phoneNumber, friendlyName: "Sandbox number" });
+    });
+  }
+  seedDefaults();
+
+  const router = createRouter(ROUTE_ROWS);
+  const sseClients = new Set<ServerResponse>();
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, search: string): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    // `Host: messaging.twilio.com` (proxied clients) or `/{domain}/…` (the core client's baseUrl rule)
+    let domain: string;
+    let path: string;
+    const hostMatch = TWILIO_HOST.exec(req.headers.host ?? "");
+    if (hostMatch) {
+      domain = hostMatch[1]!.toLowerCase();
+      path = pathname;
+    } else {
+      const slash = pathname.indexOf("/", 1);
+      domain = slash === -1 ? pathname.slice(1) : pathname.slice(1, slash);
+      path = slash === -1 ? "/" : pathname.slice(slash);
+    }
+    const match = router.match(method, domain, path);
+    if (match.kind === "none") throw notFound(path);
+    if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
+    const body = await readBody(req);
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (body && contentType && contentType !== "application/x-www-form-urlencoded") {
+      throw new SandboxHttpError(415, INVALID_PARAMETER, `Unsupported Content-Type ${contentType}: send application/x-www-form-urlencoded`);
+    }
+    const params = parseForm(search.slice(1));
+    for (const [name, values] of Object.entries(parseForm(body))) (params[name] ??= []).push(...values);
+    const principal = auth.authenticate(req.headers.authorization);
+    const { operation, pathParams } = match;
+    validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
+    const handler = HANDLERS[operation.operationId];
+    if (!handler) {
+      throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
+    }
+    const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path });
+    if (result.status === 204 || result.body === undefined) {
+      res.writeHead(result.status).end();
+    } else {
+      sendJson(res, result.status, result.body);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const pathname = q === -1 ? raw : raw.slice(0, q);
+    const search = q === -1 ? "" : raw.slice(q);
+    try {
+      if (pathname === "/_sandbox" || pathname.startsWith("/_sandbox/")) {
+        await handleControl(sandbox, req, res, pathname.slice("/_sandbox".length) || "/", search, readBody);
+      } else {
+        await handleApi(req, res, pathname, search);
+      }
+    } catch (error) {
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (error instanceof SandboxHttpError) {
+        sendJson(res, error.status, error.toBody());
+      } else {
+        // never echo the request (it may carry credentials): the message and the route are enough
+        process.emitWarning(`[@twilio-kit/sandbox] ${req.method} ${pathname}: ${(error as Error)?.stack ?? String(error)}`);
+        sendJson(res, 500, new SandboxHttpError(500, 20500, "Internal Server Error").toBody());
+      }
+    }
+  }
+
+  let server: Server | undefined;
+  let baseUrl = "";
+
+  const sandbox = {
+    ctx,
+    store,
+    events,
+    clock,
+    defaults,
+    sseClients,
+    /** Base URL for the core client's `baseUrl` (`http://127.0.0.1:PORT`). Empty before `listen`. */
+    get url(): string {
+      return baseUrl;
+    },
+    /** Drops all data and re-creates the default account and number. */
+    reset(): void {
+      store.transaction(() => {
+        store.wipe();
+        ctx.invalidateAuth();
+        seedDefaults();
+      });
+      events.emit({ type: "reset", at: clock.now() });
+    },
+    /** Listens on host:port (port 0 picks a free one) and starts the clock. */
+    async listen(port = options.port ?? 0, host = options.host ?? "127.0.0.1"): Promise<string> {
+      server = createServer((req, res) => {
+        handle(req, res).catch(() => res.destroy());
+      });
+      server.keepAliveTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once("error", reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      baseUrl = `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`;
+      clock.start();
+      return baseUrl;
+    },
+    /** Stops the server, the clock and closes the database. */
+    async close(): Promise<void> {
+      for (const client of sseClients) client.end();
+      sseClients.clear();
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await clock.stop();
+      store.close();
+    },
+  };
+  return sandbox;
+}
+
+/** A sandbox instance (see `createSandbox`). */
+export type Sandbox = ReturnType<typeof createSandbox>;
+
+/** Reads a request body up to 1 MiB. @throws SandboxHttpError 413 beyond that */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let isTooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        isTooLarge = true;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (isTooLarge) reject(new SandboxHttpError(413, INVALID_PARAMETER, "Request body larger than 1 MiB"));
+      else resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    req.on("error", reject);
+  });
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}

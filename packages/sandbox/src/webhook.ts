@@ -1,0 +1,138 @@
+// Outgoing webhooks, signed like Twilio signs them, with every delivery logged.
+import { randomUUID } from "node:crypto";
+import type { Events } from "./events.js";
+import { encodeForm } from "./form.js";
+import { signTwilioRequest } from "./signing.js";
+import type { Store } from "./store.js";
+
+/** One webhook to send. */
+export interface WebhookRequest {
+  /** What the webhook is for: `sms`, `message-status`, `voice`, `call-status`, `gather`, … */
+  kind: string;
+  /** The resource it is about (MessageSid, CallSid): the delivery log is searchable by it. */
+  ref: string;
+  accountSid: string;
+  authToken: string;
+  url: string;
+  method: string;
+  params: Record<string, string>;
+}
+
+/** The outcome of one delivery, as logged. */
+export interface WebhookDelivery {
+  kind: string;
+  ref: string;
+  at: number;
+  method: string;
+  url: string;
+  /** The URL the signature covers (differs from `url` when `publicBaseUrl` is set). */
+  signedUrl: string;
+  params: Record<string, string>;
+  signature: string;
+  idempotencyToken: string;
+  /** HTTP status, or null when no response came (timeout, refused connection). */
+  status: number | null;
+  contentType: string | null;
+  /** Response body, cut at 64 KiB. */
+  body: string;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** Options of the sender. */
+export interface WebhookOptions {
+  timeoutMs: number;
+  /** Signs for this origin (and path prefix) instead of the one actually requested. */
+  publicBaseUrl?: string | undefined;
+  fetch: typeof fetch;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/** Rewrites `http://127.0.0.1:3000/sms?x=1` to `{publicBaseUrl}/sms?x=1` for signing. */
+export function publicUrlFor(url: string, publicBaseUrl: string | undefined): string {
+  if (!publicBaseUrl) return url;
+  const target = new URL(url);
+  return publicBaseUrl.replace(/\/+$/, "") + target.pathname + target.search;
+}
+
+/** Creates the webhook sender. */
+export function createWebhookSender(store: Store, events: Events, now: () => number, options: WebhookOptions) {
+  return async function send(request: WebhookRequest): Promise<WebhookDelivery> {
+    const method = request.method.toUpperCase() === "GET" ? "GET" : "POST";
+    let url = request.url;
+    let body: string | undefined;
+    if (method === "GET") {
+      // GET: the params go in the query string and are signed as part of the URL
+      const query = encodeForm(request.params);
+      url += (url.includes("?") ? "&" : "?") + query;
+    } else {
+      body = encodeForm(request.params);
+    }
+    const signedUrl = publicUrlFor(url, options.publicBaseUrl);
+    const signature = await signTwilioRequest(request.authToken, signedUrl, method === "GET" ? {} : request.params);
+    const idempotencyToken = `${request.accountSid}-${randomUUID()}`;
+    const headers: Record<string, string> = {
+      "X-Twilio-Signature": signature,
+      "I-Twilio-Idempotency-Token": idempotencyToken,
+      "User-Agent": "TwilioProxy/1.1",
+      Accept: "*/*",
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/x-www-form-urlencoded";
+    if (options.publicBaseUrl) {
+      const pub = new URL(options.publicBaseUrl);
+      headers["X-Forwarded-Proto"] = pub.protocol.slice(0, -1);
+      headers["X-Forwarded-Host"] = pub.host;
+    }
+    const started = performance.now();
+    const delivery: WebhookDelivery = {
+      kind: request.kind,
+      ref: request.ref,
+      at: now(),
+      method,
+      url,
+      signedUrl,
+      params: request.params,
+      signature,
+      idempotencyToken,
+      status: null,
+      contentType: null,
+      body: "",
+      latencyMs: 0,
+      error: null,
+    };
+    try {
+      const response = await options.fetch(url, {
+        method,
+        headers,
+        body,
+        redirect: "follow",
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      delivery.status = response.status;
+      delivery.contentType = response.headers.get("content-type");
+      const text = await response.text();
+      delivery.body = text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
+      if (text.length > MAX_BODY) delivery.error = "response body larger than 64 KiB";
+    } catch (error) {
+      const name = (error as Error).name;
+      delivery.error = name === "TimeoutError" || name === "AbortError" ? `timed out after ${options.timeoutMs} ms` : describe(error);
+    }
+    delivery.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    try {
+      store.logDelivery(request.ref, delivery);
+    } catch {
+      // the store is closed (sandbox stopping): the delivery still happened, only the log is lost
+    }
+    events.emit({ type: "webhook", at: delivery.at, delivery });
+    return delivery;
+  };
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+}
+
+/** The sender function. */
+export type WebhookSender = ReturnType<typeof createWebhookSender>;

@@ -1,0 +1,25 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    target: "node20",
+    platform: "node",
+    dts: true,
+    clean: true,
+    treeshake: true,
+    // native addon and optional peer: resolved at run time, never bundled
+    external: ["better-sqlite3", "@twilio-kit/core"],
+  },
+  {
+    entry: { bin: "src/bin.ts" },
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    dts: false,
+    clean: false,
+    external: ["better-sqlite3", "@twilio-kit/core"],
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);
