@@ -3,8 +3,8 @@ import { defineConfig } from "tsup";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
-// One ESM file for the bin (fast start: one module to load), with the workspace packages bundled in.
-// The command table stays out of it, as JSON next to the bin, read only by the command that needs it.
+// An ESM bin with a tiny entry: main and each command are chunks loaded on first use (splitting),
+// workspace packages bundled in. The command table is JSON next to the bin, read only when needed.
 export default defineConfig({
   entry: { twk: "src/twk.ts" },
   format: ["esm"],
@@ -12,7 +12,7 @@ export default defineConfig({
   platform: "node",
   dts: false,
   clean: true,
-  splitting: false,
+  splitting: true,
   treeshake: true,
   noExternal: [/^@twilio-kit\//],
   // The sandbox is optional at run time and heavy (SQLite): never bundled, imported only by `twk sandbox`.

@@ -1,6 +1,11 @@
-// The `twk` bin. Sets the exit code instead of calling process.exit so stdout drains completely.
-import { main } from "./main.js";
+// The `twk` bin. `--version` answers from this module alone; everything else loads main and then
+// only the command it runs. The exit code is set, not forced, so stdout drains completely.
+declare const __VERSION__: string;
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const [first] = process.argv.slice(2);
+if (first === "--version" || first === "-V") {
+  process.stdout.write(`${__VERSION__}\n`);
+} else {
+  const { main } = await import("./main.js");
+  process.exitCode = await main(process.argv.slice(2));
+}
