@@ -159,6 +159,7 @@ export const accountHandlers: Record<string, Handler> = {
     return { status: 201, body: accountWire(doc) };
   },
   ListAccount({ ctx, params, principal }) {
+    const self = ctx.store.get<AccountDoc>("account", principal.accountSid)!;
     const filters: Record<string, string> = {};
     const friendlyName = first(params, "FriendlyName");
     const status = first(params, "Status");
@@ -169,7 +170,10 @@ export const accountHandlers: Record<string, Handler> = {
       path: "/2010-04-01/Accounts.json",
       listKey: "accounts",
       filters,
-      query: { accountSid: principal.accountSid, key1: friendlyName, key2: status, order: "asc" },
+      // the owner column of a subaccount is its parent: a subaccount lists only itself
+      query: self._parent
+        ? { accountSid: self._parent, fields: { sid: self.sid }, key1: friendlyName, key2: status, order: "asc" }
+        : { accountSid: principal.accountSid, key1: friendlyName, key2: status, order: "asc" },
       map: accountWire,
     });
     return { status: 200, body };
