@@ -68,6 +68,7 @@ export interface NumberOptions {
 export function createNumber(ctx: Context, options: NumberOptions): NumberDoc {
   const sid = ctx.sid("PN");
   const now = rfc2822(ctx.clock.now());
+  // the official schema has no subresource_uris for numbers, so none is sent
   const base = `/2010-04-01/Accounts/${options.accountSid}/IncomingPhoneNumbers/${sid}`;
   const doc: NumberDoc = {
     account_sid: options.accountSid,
@@ -104,7 +105,6 @@ export function createNumber(ctx: Context, options: NumberOptions): NumberDoc {
     emergency_address_status: "unregistered",
     bundle_sid: null,
     status: "in-use",
-    subresource_uris: { assigned_add_ons: `${base}/AssignedAddOns.json` },
   };
   ctx.store.insert("number", doc, { account_sid: doc.account_sid, key1: doc.phone_number, key2: doc.friendly_name });
   return doc;
@@ -223,7 +223,7 @@ function availableHandler(kind: "Local" | "Mobile" | "TollFree"): Handler {
           iso_country: country,
           address_requirements: "none",
           beta: false,
-          capabilities: { voice: true, SMS: true, MMS: true },
+          capabilities: { fax: false, mms: true, sms: true, voice: true },
         })),
         end: Math.max(0, numbers.length - 1),
         first_page_uri: `${uri}?PageSize=${pageSize}&Page=0`,
@@ -262,7 +262,6 @@ export const numberHandlers: Record<string, Handler> = {
       if (to.status !== "active") throw new SandboxHttpError(400, 21404, "The target account is not active");
       doc.account_sid = to.sid;
       doc.uri = `/2010-04-01/Accounts/${to.sid}/IncomingPhoneNumbers/${doc.sid}.json`;
-      doc.subresource_uris = { assigned_add_ons: `/2010-04-01/Accounts/${to.sid}/IncomingPhoneNumbers/${doc.sid}/AssignedAddOns.json` };
     }
     doc.date_updated = rfc2822(ctx.clock.now());
     saveNumber(ctx, doc);
