@@ -1,28 +1,18 @@
 // Typed views of the webhooks Twilio sends. Twilio adds parameters without notice, so every payload
 // keeps the full `params` and fields are read, never whitelisted. Wire names are kept as Twilio spells them.
 //
-// The status unions are defined here rather than imported from @twilio-kit/core: the generated
-// api-v2010 types do not (yet) expose `message_enum_status` / `call_enum_status`, and a webhook
-// receiver must not depend on the REST client at run time anyway.
+// The status unions come from the spec through @twilio-kit/core, as types only (see types.ts): a webhook
+// receiver must not depend on the REST client at run time.
+import type { CallEnumStatus, MessageEnumStatus } from "./types.js";
 
 /** A message's `status` (OpenAPI `message_enum_status`). */
-export type MessageStatus =
-  | "queued"
-  | "sending"
-  | "sent"
-  | "failed"
-  | "delivered"
-  | "undelivered"
-  | "receiving"
-  | "received"
-  | "accepted"
-  | "scheduled"
-  | "read"
-  | "partially_delivered"
-  | "canceled";
+export type MessageStatus = MessageEnumStatus;
 
-/** A call's `status` (OpenAPI `call_enum_status`), plus `initiated` seen in progress callbacks. */
-export type CallStatus = "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "busy" | "failed" | "no-answer" | "canceled";
+/**
+ * A call's `CallStatus` in webhooks: OpenAPI `call_enum_status` plus `initiated`, which the REST
+ * resource never reports but call progress callbacks (`StatusCallbackEvent=initiated`) carry.
+ */
+export type CallStatus = CallEnumStatus | "initiated";
 
 /** A call's `Direction`. */
 export type CallDirection = "inbound" | "outbound-api" | "outbound-dial";

@@ -1,4 +1,5 @@
-// Checks on the built package (run `tsup` first): the universal entry must not touch Node built-ins.
+// Checks on the built package (run `tsup` first): the universal entry must not touch Node built-ins,
+// and nothing shipped may need @twilio-kit/core (used for types only, inlined at build time).
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
@@ -17,6 +18,18 @@ describe.skipIf(!readdirSync(new URL("..", dist)).includes("dist"))("built packa
     for (const file of closure("index.js")) {
       expect(readFileSync(new URL(file, dist), "utf8")).not.toMatch(/from\s*['"](node:|crypto['"]|http['"]|stream['"])/);
     }
+  });
+
+  it("never references @twilio-kit/core in shipped code or declarations (it is a dev dependency)", () => {
+    const shipped = readdirSync(dist).filter((file) => /\.(c?js|d\.c?ts)$/.test(file));
+    expect(shipped.filter((file) => file.endsWith(".d.ts")).length).toBeGreaterThan(0);
+    for (const file of shipped) expect(readFileSync(new URL(file, dist), "utf8"), file).not.toContain("@twilio-kit/core");
+  });
+
+  it("ships the spec's status values inlined in the declarations", () => {
+    const types = readFileSync(new URL("index.d.ts", dist), "utf8");
+    expect(types).toMatch(/"partially_delivered"/);
+    expect(types).toMatch(/"no-answer"/);
   });
 
   it("imports node:crypto only from the node entries", () => {
