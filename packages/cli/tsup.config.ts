@@ -14,7 +14,7 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  noExternal: [/^@twilio-kit\//],
+  noExternal: [/^@twilio-kit\/(core|webhooks)$/],
   // The sandbox is optional at run time and heavy (SQLite): never bundled, imported only by `twk sandbox`.
   external: ["@twilio-kit/sandbox"],
   banner: { js: "#!/usr/bin/env node" },

@@ -82,7 +82,7 @@ export function toReport(error: unknown): ErrorReport {
 /** Formats a report for a terminal or a log (stderr). */
 export function formatReport(report: ErrorReport): string {
   const lines: string[] = [];
-  if (report.kind === "api" || (report.kind === "auth" && report.status !== undefined)) {
+  if ((report.kind === "api" || report.kind === "auth") && report.status !== undefined) {
     const code = report.code !== undefined ? `Twilio error ${report.code}` : "Twilio error";
     lines.push(`twk: ${code} (HTTP ${report.status}): ${report.message}`);
     if (report.more_info) lines.push(`  more info: ${report.more_info}`);

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; run: () => Promise<Runner> }> 
   messages: { summary: "messages send | send-bulk (CSV, resumable)", run: async () => (await import("./commands/send.js")).runMessages },
   "phone-numbers": { summary: "phone-numbers list | update <+E164> --sms-url … --voice-url …", run: async () => (await import("./commands/phone-numbers.js")).runPhoneNumbers },
   webhook: { summary: "webhook sign | verify: debug X-Twilio-Signature", run: async () => (await import("./commands/webhook.js")).runWebhook },
+  sandbox: { summary: "sandbox start | inbound | call | advance: the local Twilio sandbox", run: async () => (await import("./commands/sandbox.js")).runSandbox },
   login: { summary: "Save credentials as a profile", run: async () => (await import("./commands/profiles.js")).runLogin },
   profiles: { summary: "profiles list | use <name> | remove <name>", run: async () => (await import("./commands/profiles.js")).runProfiles },
   completion: { summary: "completion bash|zsh|fish: print a shell completion script", run: async () => (await import("./commands/completion.js")).runCompletion },
@@ -64,7 +65,27 @@ function wantsJson(argv: readonly string[]): boolean {
   return false;
 }
 
-async function dispatch(argv: readonly string[], ctx: Context): Promise<number> {
+/**
+ * Moves global flags written before the command (`twk --profile sandbox send sms …`) after it, where
+ * the command's parser reads them.
+ */
+function hoistGlobalFlags(argv: readonly string[]): readonly string[] {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const token = argv[i]!;
+    const name = token.startsWith("--") ? token.slice(2).split("=")[0]! : Object.keys(GLOBAL_FLAGS).find((k) => token === `-${GLOBAL_FLAGS[k]!.short}`);
+    const spec = name && token !== "--help" && token !== "-h" ? GLOBAL_FLAGS[name] : undefined;
+    if (!spec || !token.startsWith("-")) break;
+    const takesValue = spec.type === "string" && !token.includes("=");
+    leading.push(...argv.slice(i, i + (takesValue ? 2 : 1)));
+    i += takesValue ? 2 : 1;
+  }
+  return leading.length && i < argv.length ? [...argv.slice(i), ...leading] : argv;
+}
+
+async function dispatch(original: readonly string[], ctx: Context): Promise<number> {
+  const argv = hoistGlobalFlags(original);
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     if (first === "help" && rest.length) return dispatch([...rest, "--help"], ctx);

@@ -46,7 +46,7 @@ export async function runCompletion(argv: readonly string[], ctx: Context): Prom
   return EXIT.ok;
 }
 
-const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "login", "profiles", "completion", "help"];
+const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "sandbox", "login", "profiles", "completion", "help"];
 const SUBS: Record<string, string[]> = {
   send: ["sms", "mms"],
   messages: ["send", "send-bulk"],
@@ -54,6 +54,7 @@ const SUBS: Record<string, string[]> = {
   webhook: ["sign", "verify"],
   profiles: ["list", "use", "remove"],
   completion: ["bash", "zsh", "fish"],
+  sandbox: ["start", "inbound", "call", "advance"],
 };
 
 async function flagsOf(words: string[]): Promise<FlagSpecs> {
@@ -71,6 +72,9 @@ async function flagsOf(words: string[]): Promise<FlagSpecs> {
     "phone-numbers update": ["sms-url", "sms-method", "sms-fallback-url", "voice-url", "voice-method", "voice-fallback-url", "status-callback", "friendly-name", "account-sid"],
     webhook: ["url", "param", "body", "raw-body", "raw-body-file", "signature"],
     login: ["account-sid", "secret-stdin", "no-use"],
+    "sandbox start": ["port", "db", "clock", "public-base-url", "seed", "no-profile"],
+    "sandbox inbound": ["from", "to", "body", "media-url"],
+    "sandbox call": ["from", "to", "digits", "speech", "hangup"],
   };
   const names = extra[`${first} ${second}`] ?? extra[first ?? ""] ?? [];
   return { ...Object.fromEntries(names.map((n) => [n, { type: "string" as const }])), ...GLOBAL_FLAGS };
