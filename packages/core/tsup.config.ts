@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -10,14 +10,33 @@ const specEntries = Object.fromEntries(
     .map((file) => [file.slice(0, -3), `src/generated/${file}`]),
 );
 
-export default defineConfig({
+const shared: Options = {
   entry: { index: "src/index.ts", ...specEntries },
   format: ["esm", "cjs"],
   target: "es2022",
-  platform: "neutral",
   // Declarations come from tsc (scripts/post-build.mjs): the generated types are too large for a bundler.
   dts: false,
-  clean: true,
   treeshake: true,
   define: { __VERSION__: JSON.stringify(version) },
-});
+};
+
+export default defineConfig([
+  // Universal build (Workers, Deno, Bun, browsers): fetch only, no Node built-ins.
+  { ...shared, outDir: "dist", platform: "neutral", clean: true },
+  // Node build, picked by the `node` export condition: the default transport is node:http.
+  {
+    ...shared,
+    outDir: "dist/node",
+    platform: "node",
+    esbuildPlugins: [
+      {
+        name: "node-default-transport",
+        setup(build) {
+          build.onResolve({ filter: /\/default-transport\.js$/ }, (args) => ({
+            path: new URL("./src/default-transport.node.ts", import.meta.url).pathname,
+          }));
+        },
+      },
+    ],
+  },
+]);

@@ -2,8 +2,10 @@
 // strings and a data-only operation table. No per-endpoint code lives here.
 import { encodeRequest } from "./encode.js";
 import { createApiError, type TwilioErrorBody } from "./errors.js";
-import { fetchWithRetry, type RequestLogEvent, type RetryPolicy } from "./fetch-with-retry.js";
+import { createDefaultTransport } from "./default-transport.js";
+import { sendWithRetry, type RequestLogEvent, type RetryPolicy } from "./send-with-retry.js";
 import { parseRoute, type OperationTable } from "./operations.js";
+import { createFetchTransport } from "./transport.js";
 import type { ItemOf, PaginateArgs, ParamsOf, RequestArgs, RequestOptions, ResponseOf, ListRoute, PaginateOptions } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -31,7 +33,7 @@ export interface TwilioOptions {
   timeoutMs?: number;
   /** Retries of 429/503 (any method) and network errors (GET/DELETE only). Default 3. */
   maxRetries?: number;
-  /** A `fetch` implementation; defaults to the global one. */
+  /** A `fetch` implementation. Default: the global fetch, or node:http with keep-alive on Node. */
   fetch?: typeof fetch;
   /** Products appended to the User-Agent, e.g. `["my-app/1.2"]`. */
   userAgent?: string[];
@@ -145,7 +147,7 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
   const env = readEnv();
   const { accountSid, authorization } = resolveCredentials(options, env);
   const baseOf = resolveBase(options, env);
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const transport = options.fetch ? createFetchTransport(options.fetch) : createDefaultTransport();
   const policy: RetryPolicy = {
     maxRetries: options.maxRetries ?? 3,
     timeoutMs: options.timeoutMs ?? 30_000,
@@ -163,8 +165,8 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
   }
 
   async function send(method: string, url: string, headers: Record<string, string>, body: string | undefined, init?: RequestOptions) {
-    const response = await fetchWithRetry(
-      fetchImpl,
+    const response = await sendWithRetry(
+      transport,
       {
         method,
         url,

@@ -74,15 +74,16 @@ export function encodeRequest(
   });
 
   const headers: Record<string, string> = {};
-  const query = new URLSearchParams();
+  let query: URLSearchParams | undefined;
   const bodyEntries: [string, unknown][] = [];
   const hasBody = method !== "GET" && method !== "DELETE" && method !== "HEAD";
-  for (const [name, value] of Object.entries(params)) {
-    if (used.has(name) || value === undefined) continue;
+  for (const name in params) {
+    const value = params[name];
+    if (value === undefined || used.has(name)) continue;
     if (spec?.h?.includes(name)) {
       if (value !== null) headers[name] = scalarToString(name, value, false);
     } else if (!hasBody || spec?.q?.includes(name)) {
-      appendParam(query, name, value, spec);
+      appendParam((query ??= new URLSearchParams()), name, value, spec);
     } else {
       bodyEntries.push([name, value]);
     }
@@ -100,6 +101,6 @@ export function encodeRequest(
     }
     headers["Content-Type"] = contentType;
   }
-  const search = query.toString();
+  const search = query?.toString();
   return { method, pathAndQuery: search ? `${path}?${search}` : path, headers, body };
 }

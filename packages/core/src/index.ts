@@ -6,7 +6,7 @@
  * const message = await twilio.messages.create({ To: "+15558675310", From: "+15017122661", Body: "Hi" });
  */
 import { createClient, type TwilioClient, type TwilioOptions } from "./client.js";
-import { buildFacade, type FacadeTree } from "./facade.js";
+import { buildFacade, type PackedFacade } from "./facade.js";
 import { specModules, type Facade, type Routes } from "./generated/index.js";
 import type { Facade as ApiV2010Facade } from "./generated/api-v2010.js";
 import type { OperationTable } from "./operations.js";
@@ -25,7 +25,7 @@ export {
   type TwilioErrorBody,
 } from "./errors.js";
 export type { Method, Paginate } from "./facade.js";
-export type { RequestLogEvent } from "./fetch-with-retry.js";
+export type { RequestLogEvent } from "./send-with-retry.js";
 export type { OperationSpec, OperationTable } from "./operations.js";
 export type { ItemOf, ListRoute, PaginateOptions, ParamsOf, RequestOptions, ResponseOf } from "./types.js";
 export type { Facade, Routes };
@@ -37,7 +37,7 @@ export type { Facade, Routes };
  */
 export type Twilio = TwilioClient<Routes> & Facade & Omit<ApiV2010Facade, keyof Facade>;
 
-type SpecModule = { operationTable: OperationTable; facadeTree: FacadeTree };
+type SpecModule = { operationTable: OperationTable; facadeTree: PackedFacade };
 
 function isSpecModule(value: object): value is SpecModule {
   return "operationTable" in value;
@@ -86,8 +86,7 @@ export function createTwilio(options: TwilioOptions = {}): Twilio {
     }
     Object.defineProperty(client, domain, { value: versions, enumerable: true });
   }
-  const v2010 = specModules.api.v2010.facadeTree as FacadeTree;
-  for (const resource of Object.keys(v2010)) {
+  for (const resource of Object.keys(specModules.api.v2010.facadeTree.tree)) {
     if (resource in client) continue;
     defineLazy(client, resource, () => (client as unknown as { api: { v2010: Record<string, unknown> } }).api.v2010[resource]);
   }

@@ -5,6 +5,7 @@
 // Backoff is full-jitter exponential (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/),
 // replaced by `Retry-After` when Twilio sends it, and capped.
 import { TwilioConnectionError, parseRetryAfterMs } from "./errors.js";
+import { TransportTimeoutError, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
 
 /** Events the `logger` hook receives. They never carry headers, bodies or credentials. */
 export type RequestLogEvent =
@@ -20,14 +21,6 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Upper bound of any single wait, including one asked for by `Retry-After`. */
   maxDelayMs: number;
-}
-
-export interface HttpRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  signal?: AbortSignal | null | undefined;
 }
 
 const RETRY_STATUSES = new Set([429, 503]);
@@ -53,20 +46,13 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
 }
 
-/** A finished HTTP exchange: status, headers and the whole body text. */
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
 /**
  * Sends the request, retrying by the policy above. Resolves with the final answer (2xx or not);
  * `timeoutMs` covers each attempt up to the last byte of the body.
  * @throws TwilioConnectionError when no HTTP answer came; the caller's abort reason when it aborted.
  */
-export async function fetchWithRetry(
-  fetchImpl: typeof fetch,
+export async function sendWithRetry(
+  transport: Transport,
   request: HttpRequest,
   policy: RetryPolicy,
   log: ((event: RequestLogEvent) => void) | undefined,
@@ -74,18 +60,13 @@ export async function fetchWithRetry(
   const { method, url } = request;
   for (let attempt = 0; ; attempt++) {
     log?.({ type: "request", method, url, attempt });
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), policy.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     const started = Date.now();
     let response: HttpResponse;
     try {
-      const answer = await fetchImpl(url, { method, headers: request.headers, body: request.body, signal });
-      response = { status: answer.status, headers: answer.headers, text: await answer.text() };
+      response = await transport(request, policy.timeoutMs);
     } catch (error) {
-      clearTimeout(timer);
       if (request.signal?.aborted) throw request.signal.reason;
-      const isTimeout = timeout.signal.aborted;
+      const isTimeout = error instanceof TransportTimeoutError;
       if (attempt < policy.maxRetries && IDEMPOTENT.has(method)) {
         const delayMs = backoffDelayMs(attempt, policy);
         log?.({ type: "retry", method, url, attempt, delayMs, reason: isTimeout ? "timeout" : "network error" });
@@ -94,7 +75,6 @@ export async function fetchWithRetry(
       }
       throw new TwilioConnectionError({ method, url, cause: error, isTimeout });
     }
-    clearTimeout(timer);
     log?.({ type: "response", method, url, attempt, status: response.status, durationMs: Date.now() - started });
     if (!RETRY_STATUSES.has(response.status) || attempt >= policy.maxRetries) return response;
     const asked = parseRetryAfterMs(response.headers.get("retry-after"));

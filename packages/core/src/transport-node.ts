@@ -1,0 +1,73 @@
+/// <reference types="node" />
+// The Node transport: node:http/https with keep-alive agents. Chosen by the `node` export condition
+// (see tsup.config.ts); never imported by the universal build.
+import http from "node:http";
+import https from "node:https";
+import { TransportTimeoutError, type Transport } from "./transport.js";
+
+const agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true }),
+};
+
+function toHeaders(raw: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/** Creates the node:http transport. */
+export function createNodeTransport(): Transport {
+  return (request, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(request.url);
+      const isHttps = url.protocol === "https:";
+      const headers: Record<string, string | number> = { ...request.headers };
+      if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
+      let settled = false;
+      const finish = (error: unknown, response?: Parameters<typeof resolve>[0]) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve(response!);
+      };
+      const req = (isHttps ? https : http).request(
+        url,
+        { method: request.method, headers, agent: isHttps ? agents["https:"] : agents["http:"] },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", (error) => finish(error));
+          res.on("end", () => {
+            // Headers are built lazily: most successful calls never read them.
+            let built: Headers | undefined;
+            finish(undefined, {
+              status: res.statusCode ?? 0,
+              get headers() {
+                return (built ??= toHeaders(res.headers));
+              },
+              text: Buffer.concat(chunks).toString("utf8"),
+            });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        const error = new TransportTimeoutError(timeoutMs);
+        finish(error);
+        req.destroy(error);
+      }, timeoutMs);
+      const onAbort = () => {
+        finish(request.signal!.reason);
+        req.destroy();
+      };
+      if (request.signal?.aborted) return onAbort();
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      req.on("error", (error) => finish(error));
+      req.end(request.body);
+    });
+}
