@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Fetches the pinned @twilio/cli-core tarball straight from the npm registry (no dependency tree),
+// Fetches the pinned @twilio/cli-core tarball from the npm registry (the tarball only, no dependency tree),
 // checks its sha512 integrity against openapi.lock.json and extracts the spec files to openapi/specs/.
 // A second run is a no-op when the stamp matches the lock.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { readTar } from "./tar.mjs";
 
@@ -12,30 +15,26 @@ const lock = JSON.parse(readFileSync(new URL("openapi.lock.json", here), "utf8")
 const specsDir = new URL("specs/", here);
 const stampFile = new URL("specs/.stamp", here);
 
-/** The registry npm is configured for, so mirrors and proxies keep working. */
-function registryUrl() {
-  const configured = process.env.npm_config_registry || "https://registry.npmjs.org/";
-  return configured.endsWith("/") ? configured : `${configured}/`;
-}
-
-function tarballUrl() {
-  const bare = lock.package.split("/").pop();
-  return `${registryUrl()}${lock.package}/-/${bare}-${lock.version}.tgz`;
-}
-
-async function download(url) {
-  let lastError;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-      if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
-      return Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
+/**
+ * Downloads the tarball alone (no dependency tree) with `npm pack`, so npm's registry settings,
+ * proxy, certificates, cache and retries all apply; a warm cache makes this work offline.
+ */
+function download() {
+  const spec = `${lock.package}@${lock.version}`;
+  const dir = mkdtempSync(join(tmpdir(), "twilio-kit-openapi-"));
+  try {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const output = execFileSync(npm, ["pack", spec, "--json", "--pack-destination", dir, "--loglevel=error"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const [{ filename }] = JSON.parse(output);
+    return readFileSync(join(dir, filename));
+  } catch (error) {
+    throw new Error(`could not download ${spec} with npm pack: ${error.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  throw new Error(`could not download ${url}: ${lastError?.message ?? lastError}`);
 }
 
 /** Throws unless `bytes` hash to the SRI `integrity` string (`sha512-…`). */
@@ -55,7 +54,7 @@ export async function sync({ quiet = false } = {}) {
     if (!quiet) console.log(`openapi: specs of ${lock.package}@${lock.version} are up to date`);
     return;
   }
-  const bytes = await download(tarballUrl());
+  const bytes = download();
   verifyIntegrity(bytes);
   const pattern = new RegExp(lock.specPattern);
   const files = readTar(gunzipSync(bytes)).filter((entry) => {

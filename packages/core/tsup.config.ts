@@ -17,6 +17,8 @@ const shared: Options = {
   // Declarations come from tsc (scripts/post-build.mjs): the generated types are too large for a bundler.
   dts: false,
   treeshake: true,
+  // keep `node:` specifiers: Deno and Bun resolve them, bare "http" only in npm packages
+  removeNodeProtocol: false,
   define: { __VERSION__: JSON.stringify(version) },
 };
 
