@@ -39,8 +39,6 @@ export interface RejectedWebhook {
 /** The outcome of an adapter's verification. */
 export type WebhookVerification = VerifiedWebhook | RejectedWebhook;
 
-const decoder = new TextDecoder();
-
 function isFormContentType(contentType: string | undefined): boolean {
   return (contentType ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
@@ -94,7 +92,7 @@ export async function verifyReceived(
   if (hasBodyHash(url)) {
     result = await verify({ authToken: options.authToken, signature, url, rawBody: body });
   } else if (isFormContentType(request.header("content-type"))) {
-    params = parsedParams ?? parseFormBody(decoder.decode(body));
+    params = parsedParams ?? parseFormBody(new TextDecoder().decode(body));
     result = await verify({ authToken: options.authToken, signature, url, params });
   } else if (body.length === 0 && parsedParams === undefined) {
     result = await verify({ authToken: options.authToken, signature, url, params });

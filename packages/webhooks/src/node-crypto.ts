@@ -19,8 +19,11 @@ function keyFor(token: string): KeyObject | string {
 
 /** The node:crypto implementation of the signature primitives. */
 export const nodeCryptoBackend: CryptoBackend = {
-  hmacSha1Base64(key, data) {
-    return createHmac("sha1", keyFor(key)).update(data, "utf8").digest("base64");
+  signer(token, suffix) {
+    const key = keyFor(token);
+    // Encode the params suffix once; each URL variant then costs one short UTF-8 update.
+    const tail = Buffer.from(suffix, "utf8");
+    return (url) => createHmac("sha1", key).update(url, "utf8").update(tail).digest("base64");
   },
   sha256Hex(body) {
     return createHash("sha256").update(body).digest("hex");

@@ -6,15 +6,10 @@ export type TwilioParams =
 
 type Grouped = Record<string, string | string[]>;
 
-// One shape for the three input forms; repeated names become lists, as a form parser would give them.
-function group(params: TwilioParams): Readonly<Record<string, string | readonly string[] | undefined>> {
-  // Plain and null-prototype objects are by far the common case; test them first, cheaply.
-  const proto = Object.getPrototypeOf(params) as unknown;
-  if (proto === Object.prototype || proto === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
-    return params as Readonly<Record<string, string | readonly string[] | undefined>>;
-  }
+// Repeated names become lists, as a form parser would give them.
+function groupEntries(entries: Iterable<readonly [string, string]>): Grouped {
   const grouped: Grouped = Object.create(null) as Grouped;
-  for (const [name, value] of params as Iterable<readonly [string, string]>) {
+  for (const [name, value] of entries) {
     const previous = grouped[name];
     if (previous === undefined) grouped[name] = value;
     else if (Array.isArray(previous)) previous.push(value);
@@ -29,7 +24,12 @@ function group(params: TwilioParams): Readonly<Record<string, string | readonly 
  */
 export function serializeParams(params: TwilioParams | undefined): string {
   if (params === undefined || params === null) return "";
-  const record = group(params);
+  // Records have no iterator (names are strings); URLSearchParams and entry lists do.
+  let record = params as Readonly<Record<string, string | readonly string[] | undefined>>;
+  if (typeof (params as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
+    const lists: Record<string, string[]> = (record = Object.create(null) as Record<string, string[]>);
+    for (const [name, value] of params as Iterable<readonly [string, string]>) (lists[name] ??= []).push(value);
+  }
   let out = "";
   // Default sort compares UTF-16 code units: the order twilio-node uses (`Reason` < `ReasonConferenceEnded`).
   for (const name of Object.keys(record).sort()) {
@@ -38,7 +38,7 @@ export function serializeParams(params: TwilioParams | undefined): string {
     if (typeof value === "string") {
       out += name + value;
     } else {
-      for (const item of Array.from(new Set(value)).sort()) out += name + item;
+      for (const item of [...new Set(value)].sort()) out += name + item;
     }
   }
   return out;
@@ -46,12 +46,5 @@ export function serializeParams(params: TwilioParams | undefined): string {
 
 /** Decode an `application/x-www-form-urlencoded` body into names and values (repeats become lists). */
 export function parseFormBody(body: string): Record<string, string | string[]> {
-  const grouped: Grouped = Object.create(null) as Grouped;
-  for (const [name, value] of new URLSearchParams(body)) {
-    const previous = grouped[name];
-    if (previous === undefined) grouped[name] = value;
-    else if (Array.isArray(previous)) previous.push(value);
-    else grouped[name] = [previous, value];
-  }
-  return grouped;
+  return groupEntries(new URLSearchParams(body));
 }

@@ -1,6 +1,7 @@
 // The signature core, written once against a tiny crypto interface so the universal entry can use
-// Web Crypto and the `/node` entry node:crypto, with identical verdicts.
-import { candidateUrls } from "./url-candidates.js";
+// Web Crypto and the `/node` entry node:crypto, with identical verdicts. Every validate-only bundle
+// contains this module: plain functions (so `compute` tree-shakes away), no long strings.
+import { portVariants, withLegacyQuerystring } from "./url-candidates.js";
 import { serializeParams, type TwilioParams } from "./params.js";
 
 /** Why a request failed verification. */
@@ -39,8 +40,11 @@ export interface VerifyTwilioSignatureOptions {
 
 /** The primitives a backend provides. */
 export interface CryptoBackend {
-  /** Base64 HMAC-SHA1 of the UTF-8 `data` under the UTF-8 `key`. */
-  hmacSha1Base64(key: string, data: string): Promise<string> | string;
+  /**
+   * A function giving the base64 HMAC-SHA1 of `url + suffix` (UTF-8) under `key`. One signer per token
+   * and check, so a backend can encode the key and the (long) params suffix once for every URL variant.
+   */
+  signer(key: string, suffix: string): (url: string) => Promise<string> | string;
   /** Lower-case hex SHA-256 of the body (strings as UTF-8). */
   sha256Hex(body: string | Uint8Array): Promise<string> | string;
 }
@@ -50,89 +54,75 @@ const signatureShape = /^[A-Za-z0-9+/]{27}=$/;
 
 /** Compare two strings without an early exit on the first difference. */
 export function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
+  // Past the end of `b`, charCodeAt is NaN, which `^` reads as 0; the length difference already counts.
+  let diff = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
 
-function toBodyInput(rawBody: string | Uint8Array | ArrayBuffer): string | Uint8Array {
-  return rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : rawBody;
-}
-
-function canParse(url: string): boolean {
+function parseUrl(url: string): URL | undefined {
   try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function bodyHashOf(url: string): string | undefined {
-  try {
-    return new URL(url).searchParams.get("bodySHA256") ?? undefined;
+    return new URL(url);
   } catch {
     return undefined;
   }
 }
 
-/** Build `compute` and `verify` over a crypto backend. */
-export function createSignatureCore(backend: CryptoBackend) {
-  async function compute(authToken: string, url: string, params?: TwilioParams): Promise<string> {
-    return backend.hmacSha1Base64(authToken, url + serializeParams(params));
-  }
+/** The signature Twilio would send, on a backend. */
+export function computeWith(backend: CryptoBackend, authToken: string, url: string, params?: TwilioParams): Promise<string> {
+  return Promise.resolve(backend.signer(authToken, serializeParams(params))(url));
+}
 
-  async function verify(options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
-    const { signature, rawBody } = options;
-    const tokens = (Array.isArray(options.authToken) ? options.authToken : [options.authToken]).filter(
-      (token): token is string => typeof token === "string" && token !== "",
-    );
-    if (tokens.length === 0) return { ok: false, reason: "missing_auth_token" };
-    if (typeof signature !== "string" || signature === "") return { ok: false, reason: "missing_signature" };
-    if (!signatureShape.test(signature)) return { ok: false, reason: "malformed_signature" };
-    const url = typeof options.url === "string" ? options.url : String(options.url);
-    const isBodyMode = rawBody !== undefined && rawBody !== null;
+/** Verify on a backend; never rejects (a throwing input is a `mismatch`). */
+export function verifyWith(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
+  return verify(backend, options).catch(() => ({ ok: false, reason: "mismatch" }) as const);
+}
 
-    let suffix: string;
-    try {
-      suffix = isBodyMode ? "" : serializeParams(options.params);
-    } catch {
-      // Params that cannot even be enumerated cannot have been signed.
-      return { ok: false, reason: "mismatch", checkedUrl: url };
-    }
-    if (isBodyMode) {
-      // twilio-node parses the URL before anything else on this path; an unparsable URL never passes.
-      try {
-        new URL(url);
-      } catch {
-        return { ok: false, reason: "invalid_url", checkedUrl: url };
-      }
-    }
+async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
+  const { signature, rawBody } = options;
+  const tokens = [options.authToken].flat().filter((token) => token && typeof token === "string");
+  if (!tokens.length) return { ok: false, reason: "missing_auth_token" };
+  if (!signature || typeof signature !== "string") return { ok: false, reason: "missing_signature" };
+  // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
+  if (!signatureShape.test(signature)) return { ok: false, reason: "malformed_signature" };
+  const url = String(options.url);
+  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
+  const isBodyMode = rawBody != null;
+  // Params that cannot even be enumerated throw here; verifyWith turns that into a mismatch.
+  const suffix = isBodyMode ? "" : serializeParams(options.params);
+  // twilio-node parses the URL before anything else in body mode; an unparsable URL never passes.
+  // In form mode parsing waits until the URL as received has failed: most checks never need it.
+  let parsed = isBodyMode ? parseUrl(url) : undefined;
+  if (isBodyMode && !parsed) return fail("invalid_url");
 
-    let matched = false;
-    // Tokens outer, URL variants inner: the primary token on the URL as received is the common case.
-    for (const token of tokens) {
-      for (const candidate of candidateUrls(url)) {
-        const mac = backend.hmacSha1Base64(token, candidate + suffix);
+  // The params suffix is serialised once and shared by every token and URL variant.
+  const signers = tokens.map((token) => backend.signer(token, suffix));
+  const tried: string[] = [];
+  async function matchesAny(candidates: string[]): Promise<boolean> {
+    for (const candidate of candidates) {
+      if (tried.includes(candidate)) continue;
+      tried.push(candidate);
+      for (const sign of signers) {
+        const mac = sign(candidate);
         // Skip the await for synchronous backends (node:crypto): it is a measurable share of a check.
-        if (timingSafeEqual(typeof mac === "string" ? mac : await mac, signature)) {
-          matched = true;
-          break;
-        }
+        if (timingSafeEqual(typeof mac === "string" ? mac : await mac, signature!)) return true;
       }
-      if (matched) break;
     }
-    if (!matched) {
-      return { ok: false, reason: canParse(url) ? "mismatch" : "invalid_url", checkedUrl: url };
-    }
-    if (!isBodyMode) return { ok: true };
-
-    const expected = bodyHashOf(url);
-    if (!expected) return { ok: false, reason: "missing_body_hash", checkedUrl: url };
-    const actual = await backend.sha256Hex(toBodyInput(rawBody));
-    return timingSafeEqual(actual, expected) ? { ok: true } : { ok: false, reason: "body_hash_mismatch", checkedUrl: url };
+    return false;
   }
 
-  return { compute, verify };
+  // twilio-node's order: the URL as received without and with a port, then the `new URL()` form and
+  // its legacy-querystring form, each without and with a port. Stop at the first match.
+  if (!(await matchesAny(portVariants(url)))) {
+    parsed ??= parseUrl(url);
+    if (!parsed) return fail("invalid_url");
+    const [without, withPort] = portVariants(parsed.href);
+    if (!(await matchesAny([without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)]))) return fail("mismatch");
+  }
+  if (!isBodyMode) return { ok: true };
+
+  const expected = parsed!.searchParams.get("bodySHA256");
+  if (!expected) return fail("missing_body_hash");
+  const actual = await backend.sha256Hex(rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : rawBody);
+  return timingSafeEqual(actual, expected) ? { ok: true } : fail("body_hash_mismatch");
 }

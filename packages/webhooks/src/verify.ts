@@ -1,8 +1,6 @@
-import { createSignatureCore, type VerifyResult, type VerifyTwilioSignatureOptions } from "./signature.js";
+import { computeWith, verifyWith, type VerifyResult, type VerifyTwilioSignatureOptions } from "./signature.js";
 import type { TwilioParams } from "./params.js";
 import { webCryptoBackend } from "./web-crypto.js";
-
-const core = createSignatureCore(webCryptoBackend);
 
 /**
  * The `X-Twilio-Signature` Twilio would send for this URL and these params (HMAC-SHA1, base64).
@@ -10,7 +8,7 @@ const core = createSignatureCore(webCryptoBackend);
  * await computeTwilioSignature("12345", "https://example.com/sms", { Body: "hi" });
  */
 export function computeTwilioSignature(authToken: string, url: string, params?: TwilioParams): Promise<string> {
-  return core.compute(authToken, url, params);
+  return computeWith(webCryptoBackend, authToken, url, params);
 }
 
 /**
@@ -21,5 +19,5 @@ export function computeTwilioSignature(authToken: string, url: string, params?: 
  * if (!result.ok) console.warn(result.reason);
  */
 export function verifyTwilioSignature(options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
-  return core.verify(options).catch(() => ({ ok: false, reason: "mismatch" }) as const);
+  return verifyWith(webCryptoBackend, options);
 }

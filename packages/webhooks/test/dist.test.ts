@@ -1,6 +1,7 @@
 // Checks on the built package (run `tsup` first): the universal entry must not touch Node built-ins,
 // and nothing shipped may need @twilio-kit/core (used for types only, inlined at build time).
 import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 
 const dist = new URL("../dist/", import.meta.url);
@@ -30,6 +31,16 @@ describe.skipIf(!readdirSync(new URL("..", dist)).includes("dist"))("built packa
     const types = readFileSync(new URL("index.d.ts", dist), "utf8");
     expect(types).toMatch(/"partially_delivered"/);
     expect(types).toMatch(/"no-answer"/);
+  });
+
+  it("bundles a validate-only script to at most 3 KB (esbuild, minified)", async () => {
+    // The issue's size target; tsup brings esbuild. Adapters, parsers and compute must tree-shake away.
+    const esbuild = createRequire(createRequire(import.meta.url).resolve("tsup"))("esbuild") as {
+      build(options: object): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
+    };
+    const entry = `import { verifyTwilioSignature } from ${JSON.stringify(new URL("index.js", dist).pathname)};\nverifyTwilioSignature({ authToken: "t", signature: "s", url: "https://e/", params: {} }).then(console.log);\n`;
+    const result = await esbuild.build({ stdin: { contents: entry, resolveDir: new URL(".", dist).pathname }, bundle: true, minify: true, platform: "node", format: "esm", write: false, logLevel: "silent" });
+    expect(result.outputFiles[0]!.contents.length).toBeLessThanOrEqual(3072);
   });
 
   it("imports node:crypto only from the node entries", () => {
