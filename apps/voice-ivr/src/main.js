@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm start`: serves the phone menu on PORT and points a number's VoiceUrl at it.
+// Without TWILIO_ACCOUNT_SID it starts a local sandbox, wires the sandbox number to this server and
+// places one call that presses 1, printing what the caller heard; with TWILIO_ACCOUNT_SID,
+// TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER and PUBLIC_URL it configures that Twilio number instead.
+import { createTwilio } from "@twilio-kit/core";
+import { startSandbox } from "@twilio-kit/sandbox";
+import { createIvrApp, formatTranscript } from "./index.js";
+
+const env = process.env;
+const isTwilio = Boolean(env.TWILIO_ACCOUNT_SID);
+if (isTwilio) {
+  for (const name of ["TWILIO_AUTH_TOKEN", "TWILIO_PHONE_NUMBER", "PUBLIC_URL"]) {
+    if (!env[name]) throw new Error(`${name} is required with TWILIO_ACCOUNT_SID (see README.md)`);
+  }
+}
+const sandbox = isTwilio ? undefined : await startSandbox();
+const twilio = sandbox ? await sandbox.client() : createTwilio();
+const authToken = sandbox ? sandbox.authToken : /** @type {string} */ (env.TWILIO_AUTH_TOKEN);
+const phoneNumber = sandbox ? sandbox.phoneNumber : /** @type {string} */ (env.TWILIO_PHONE_NUMBER);
+
+const host = env.HOST ?? "127.0.0.1";
+const server = createIvrApp({ authToken, publicUrl: env.PUBLIC_URL, agentNumber: env.AGENT_NUMBER });
+server.listen(Number(env.PORT ?? (isTwilio ? 3000 : 0)), host);
+await new Promise((resolve) => server.once("listening", resolve));
+const address = /** @type {import("node:net").AddressInfo} */ (server.address());
+const publicUrl = env.PUBLIC_URL ?? `http://${host}:${address.port}`;
+
+// IncomingPhoneNumbers: find the number's SID, then set "A call comes in" to this app.
+const page = await twilio.incomingPhoneNumbers.list({ PhoneNumber: phoneNumber });
+const number = page.incoming_phone_numbers?.[0];
+if (!number?.sid) throw new Error(`${phoneNumber} is not a number of this account`);
+await twilio.incomingPhoneNumbers.update({ Sid: number.sid, VoiceUrl: `${publicUrl}/voice`, VoiceMethod: "POST" });
+console.log(`${phoneNumber} now sends incoming calls to ${publicUrl}/voice (listening on ${host}:${address.port})`);
+
+if (sandbox) {
+  const call = await sandbox.inboundCall({ from: "+15558675310", to: phoneNumber });
+  await sandbox.sendDigits(call.sid, "1");
+  await sandbox.waitForCallStatus(call.sid, "completed");
+  console.log(`Sandbox at ${sandbox.url}. Called ${phoneNumber} and pressed 1:`);
+  for (const line of formatTranscript(await sandbox.transcript(call.sid))) console.log(`  ${line}`);
+  console.log(`Call it yourself: curl --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} ${sandbox.url}/_sandbox/calls/inbound`);
+  console.log(`  then press keys: curl -d Digits=2 ${sandbox.url}/_sandbox/calls/CA…/digits`);
+} else {
+  console.log(`Call ${phoneNumber} from your phone.`);
+}
+console.log("Ctrl+C to stop.");
+process.once("SIGINT", async () => {
+  server.close();
+  await sandbox?.stop();
+});
