@@ -28,35 +28,42 @@ if (Object.keys(params).length !== 19) throw new Error("expected 19 params");
 const valid = await computeTwilioSignature(authToken, url, params);
 const invalid = (valid[0] === "A" ? "B" : "A") + valid.slice(1);
 
-// Bounded loops: run for ~durationMs, report checks per second; best of 3 rounds.
-async function measure(name, fn, expected, durationMs = 1500) {
-  let best = 0;
-  for (let round = 0; round < 3; round++) {
-    let n = 0;
-    const start = performance.now();
-    while (performance.now() - start < durationMs) {
-      for (let i = 0; i < 200; i++) {
-        if ((await fn()) !== expected) throw new Error(`${name}: wrong verdict`);
-      }
-      n += 200;
+// Bounded loops: run for ~durationMs, report checks per second.
+async function round(name, fn, expected, durationMs = 1500) {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < durationMs) {
+    for (let i = 0; i < 200; i++) {
+      if ((await fn()) !== expected) throw new Error(`${name}: wrong verdict`);
     }
-    best = Math.max(best, (n / (performance.now() - start)) * 1000);
+    n += 200;
   }
-  return Math.round(best);
+  return (n / (performance.now() - start)) * 1000;
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
 const cases = [
   ["twilio-node validateRequest", (sig) => () => twilio.validateRequest(authToken, sig, url, params)],
   ["@twilio-kit/webhooks (Web Crypto)", (sig) => async () => (await verifyWeb({ authToken, signature: sig, url, params })).ok],
   ["@twilio-kit/webhooks/node (node:crypto)", (sig) => async () => (await verifyNode({ authToken, signature: sig, url, params })).ok],
 ];
-const rows = [];
-for (const [name, make] of cases) {
-  const validPerSec = await measure(name, make(valid), true);
-  const invalidPerSec = await measure(name, make(invalid), false);
-  rows.push({ name, validPerSec, invalidPerSec });
-  console.log(`${name}: valid ${validPerSec}/s, invalid ${invalidPerSec}/s`);
+// The CPU is shared: implementations are interleaved within each round, so a load spike hits all of
+// them, and each figure is the median of the rounds.
+const rounds = 3;
+const loadBefore = loadavg();
+const samples = cases.map(() => ({ valid: [], invalid: [] }));
+for (let r = 0; r < rounds; r++) {
+  for (const [i, [name, make]] of cases.entries()) {
+    samples[i].valid.push(await round(name, make(valid), true));
+    samples[i].invalid.push(await round(name, make(invalid), false));
+  }
 }
+const loadAfter = loadavg();
+const rows = cases.map(([name], i) => ({ name, validPerSec: Math.round(median(samples[i].valid)), invalidPerSec: Math.round(median(samples[i].invalid)) }));
+for (const r of rows) console.log(`${r.name}: valid ${r.validPerSec}/s, invalid ${r.invalidPerSec}/s`);
+console.log(`load average (1/5/15 min): before ${loadBefore}, after ${loadAfter}`);
 
 // Size of a script that only validates, esbuild-minified and bundled.
 const dir = join(tmpdir(), `twk-bench-${process.pid}`);
@@ -83,7 +90,7 @@ const md = `# Webhook signature benchmark
 
 - Date: ${date}
 - Machine: ${nproc} CPU(s), ${cpuModel}, Node ${process.version}
-- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; best of 3 rounds of ~1.5 s, sequential awaits.
+- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; median of ${rounds} interleaved rounds of ~1.5 s, sequential awaits.\n- Load average (1/5/15 min, /proc/loadavg; other jobs share the CPU): before ${loadBefore}, after ${loadAfter}
 - Command: \`node bench/webhooks.mjs\` (after \`cd packages/webhooks && npx tsup\`)
 
 | implementation | valid checks/s | × twilio-node | invalid checks/s | × twilio-node |
