@@ -1,40 +1,144 @@
 #!/usr/bin/env node
-// Quick-start command 1 (after install and build): sends one SMS through @twilio-kit/core to a local
-// HTTP server on 127.0.0.1 that answers the way Twilio does, and prints what went over the wire.
+// Quick-start command 1 (after install and build): starts one local sandbox with a manual clock and
+// runs the three sample apps of apps/ against it, printing what happened. No Twilio account, nothing
+// leaves 127.0.0.1; the manual clock makes every run the same and quick. Exit code 0 on success,
+// 1 with the failing step named otherwise.
 import { createServer } from "node:http";
-import { createTwilio } from "../packages/core/dist/index.js";
 
-const accountSid = `AC${"0".repeat(31)}1`;
-const server = createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => {
-    const form = new URLSearchParams(body);
-    console.log(`server  <- ${req.method} ${req.url}`);
-    console.log(`           ${body}`);
-    const sid = `SM${"a".repeat(32)}`;
-    res.writeHead(201, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        sid,
-        account_sid: accountSid,
-        to: form.get("To"),
-        from: form.get("From"),
-        body: form.get("Body"),
-        status: "queued",
-        num_segments: "1",
-        num_media: "0",
-        direction: "outbound-api",
-        date_created: new Date().toUTCString().replace("GMT", "+0000"),
-        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
-      }),
-    );
+// The apps import the built packages (dist/): say what to do when they are missing rather than
+// print a resolver stack.
+let apps;
+try {
+  apps = await Promise.all([
+    import("../apps/send-sms/src/index.js"),
+    import("../apps/sms-autoreply/src/index.js"),
+    import("../apps/voice-ivr/src/index.js"),
+    import("../packages/sandbox/dist/index.js"),
+  ]);
+} catch (error) {
+  console.error(`demo failed before it started: ${error instanceof Error ? error.message : String(error)}`);
+  console.error("Run `npm run demo` from the repository root: it installs the workspace and builds the packages first.");
+  process.exit(1);
+}
+const [{ runSendSms, formatTimeline }, { createAutoreplyApp }, { createIvrApp, formatTranscript }, { startSandbox }] = apps;
+
+const CALLER = "+15558675310";
+const startedMs = Date.now();
+
+// A demo that hangs is worse than one that fails: give up loudly well before anyone wonders.
+const watchdog = setTimeout(() => {
+  console.error("\ndemo failed: no result after 60 s");
+  process.exit(1);
+}, 60_000);
+watchdog.unref();
+
+/** Opens a node:http server on a free 127.0.0.1 port; resolves with its URL and a close function. */
+async function listen(server) {
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
   });
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
-const twilio = createTwilio({ accountSid, authToken: "demo-token", baseUrl });
-const message = await twilio.messages.create({ To: "+15558675310", From: "+15017122661", Body: "Hello from twilio-kit" });
-console.log(`client  -> ${message.sid} ${message.status} (${message.num_segments} segment) to ${message.to}`);
-server.close();
+/** Points the sandbox number's webhooks at an app, through the REST API as with real Twilio. */
+async function pointNumberAt(twilio, phoneNumber, urls) {
+  const page = await twilio.incomingPhoneNumbers.list({ PhoneNumber: phoneNumber });
+  const sid = page.incoming_phone_numbers?.[0]?.sid;
+  if (!sid) throw new Error(`${phoneNumber} is not a number of the sandbox account`);
+  await twilio.incomingPhoneNumbers.update({ Sid: sid, ...urls });
+}
+
+let step = "starting the sandbox";
+const cleanups = [];
+try {
+  const sandbox = await startSandbox({ clock: "manual" });
+  cleanups.push(() => sandbox.stop());
+  const twilio = await sandbox.client();
+  // Virtual time of the latest sandbox event, to put each step of the timeline on the sandbox's clock.
+  let virtualNowMs = 0;
+  cleanups.push(sandbox.onEvent((event) => (virtualNowMs = event.at)));
+  /** `+1.4 s` since `originMs` on the virtual clock. */
+  const since = (originMs, atMs = virtualNowMs) => `+${((atMs - originMs) / 1000).toFixed(1)} s`.padStart(7);
+  console.log("twilio-kit demo: the three sample apps of apps/ against a local Twilio-compatible sandbox");
+  console.log(`sandbox  ${sandbox.url}  account ${sandbox.accountSid}  number ${sandbox.phoneNumber}  clock manual\n`);
+
+  step = "1 send-sms";
+  console.log("1. send-sms: @twilio-kit/core sends an SMS, status callbacks arrive at a local server,");
+  console.log("   each checked by @twilio-kit/webhooks against the sandbox's auth token");
+  console.log(`   POST Messages.json  From=${sandbox.phoneNumber} To=${CALLER} Body="Hello from twilio-kit"`);
+  let sentOriginMs;
+  const sent = await runSendSms({
+    twilio,
+    authToken: sandbox.authToken,
+    from: sandbox.phoneNumber,
+    to: CALLER,
+    // The manual clock moves only when told: queued → sending → sent → delivered, callbacks awaited.
+    afterSend: () => sandbox.advance(10_000),
+    onEntry: (entry) => {
+      sentOriginMs ??= virtualNowMs;
+      console.log(`   ${since(sentOriginMs)}  ${formatTimeline([entry])[0]}`);
+    },
+  });
+  const final = sent.timeline.at(-1);
+  if (final?.status !== "delivered") throw new Error(`the message ended ${final?.status}, not delivered`);
+  if (!sent.timeline.filter((e) => e.source === "callback").every((e) => e.signatureVerified)) throw new Error("a callback was not verified");
+  console.log(`   ${sent.sid} delivered\n`);
+
+  step = "2 sms-autoreply";
+  console.log("2. sms-autoreply: an Express app validates the signed webhook and answers with MessagingResponse");
+  const autoreply = await listen(createServer(createAutoreplyApp({ authToken: sandbox.authToken })));
+  cleanups.push(autoreply.close);
+  await pointNumberAt(twilio, sandbox.phoneNumber, { SmsUrl: `${autoreply.url}/sms` });
+  console.log(`   ${sandbox.phoneNumber} SmsUrl = ${autoreply.url}/sms`);
+  for (const body of ["HELP", "PHOTO"]) {
+    const { replies, deliveries } = await sandbox.inboundSms({ from: CALLER, to: sandbox.phoneNumber, body });
+    const webhook = deliveries[0];
+    if (webhook?.status !== 200) throw new Error(`the app answered the "${body}" webhook with ${webhook?.status ?? "nothing"}`);
+    const reply = replies[0];
+    if (!reply) throw new Error(`no reply to "${body}"`);
+    await sandbox.advance(10_000);
+    const { status } = await twilio.messages.fetch({ Sid: String(reply.sid) });
+    const media = Number(reply.num_media) > 0 ? ` + ${reply.num_media} media` : "";
+    console.log(`   in   "${body}" from ${CALLER}: webhook POST /sms 200, signature verified by the app`);
+    console.log(`   out  "${reply.body}"${media} (reply ${status})`);
+  }
+  console.log("");
+
+  step = "3 voice-ivr";
+  console.log("3. voice-ivr: a phone menu in TwiML (<Gather>, then <Say>, <Dial> or <Record>, then <Hangup>)");
+  const ivr = await listen(createIvrApp({ authToken: sandbox.authToken }));
+  cleanups.push(ivr.close);
+  await pointNumberAt(twilio, sandbox.phoneNumber, { VoiceUrl: `${ivr.url}/voice` });
+  console.log(`   ${sandbox.phoneNumber} VoiceUrl = ${ivr.url}/voice`);
+  console.log(`   ${CALLER} calls ${sandbox.phoneNumber}, presses 1`);
+  const call = await sandbox.inboundCall({ from: CALLER, to: sandbox.phoneNumber });
+  await sandbox.advance(4_000); // the caller listens to part of the greeting before pressing 1
+  await sandbox.sendDigits(call.sid, "1");
+  await sandbox.advance(60_000); // long enough for every <Say> on the virtual clock
+  const transcript = await sandbox.transcript(call.sid);
+  const lines = formatTranscript(transcript);
+  transcript.forEach((entry, i) => console.log(`   ${since(transcript[0].at, entry.at)}  ${lines[i]}`));
+  const { status: callStatus } = await twilio.calls.fetch({ Sid: call.sid });
+  if (callStatus !== "completed" || !transcript.some((s) => s.verb === "Hangup")) throw new Error(`the call ended ${callStatus} without <Hangup>`);
+  const voiceHooks = (await sandbox.webhooks(call.sid)).filter((w) => w.kind === "voice");
+  if (!voiceHooks.every((w) => w.status === 200)) throw new Error("a voice webhook was not answered with 200");
+  console.log(`   ${voiceHooks.length} voice webhooks (${voiceHooks.map((w) => new URL(w.url).pathname).join(", ")}), signatures verified by the app\n`);
+
+  step = "stopping";
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
+  console.log(`demo ok in ${seconds} s: message delivered, SMS answered, call navigated and hung up.`);
+  console.log("Next: each app's README (apps/*/README.md) runs it against the sandbox or real Twilio with `npm start`.");
+} catch (error) {
+  console.error(`\ndemo failed at step ${step}: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof Error && error.stack) console.error(error.stack.split("\n").slice(1, 4).join("\n"));
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // Already failing: the first error is the one worth reading.
+    }
+  }
+  process.exit(1);
+}
