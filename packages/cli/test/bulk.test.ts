@@ -120,6 +120,20 @@ describe("twk messages send-bulk", () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it("stops on rejected credentials without marking rows failed, and sends them once fixed", async () => {
+    fake = await startFakeTwilio();
+    const { path, numbers } = writeCsv(4);
+    const bad = await runTwk(bulkArgs(path), { ...envFor(fake), TWILIO_AUTH_TOKEN: "wrong-token-value" });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).not.toContain("wrong-token-value");
+    const good = await runTwk([...bulkArgs(path), "-o", "json"], envFor(fake));
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ failed: 0, already_done: 0 });
+    const counts = sendsPerRecipient(fake);
+    expect([...counts.keys()].sort()).toEqual(numbers);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
   it("refuses to resume a journal of another CSV", async () => {
     fake = await startFakeTwilio();
     const { path } = writeCsv(2);

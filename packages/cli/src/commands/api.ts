@@ -3,7 +3,6 @@
 // resources also at the top: `twk api messages create`). Flags, validation and help come from the
 // generated command table.
 import { GLOBAL_FLAGS, intFlag, parseArgs, renderFlags, type FlagSpec, type FlagSpecs, type FlagValues } from "../args.js";
-import { createCliClient } from "../client.js";
 import {
   loadIndex,
   loadSpecCommands,
@@ -110,7 +109,6 @@ export function operationFlags(op: OperationEntry): { specs: FlagSpecs; renamed:
       specs[name] = spec;
     }
   }
-  for (const p of op.p) if (specs[p.f]?.short && specs[p.f]!.type !== "string") delete specs[p.f]!.short;
   return { specs, renamed };
 }
 
@@ -237,6 +235,8 @@ export async function runApi(argv: readonly string[], ctx: Context): Promise<num
   }
   const output = outputOptions(globals, io);
   const params = paramsFromFlags(words, op, parsed.flags, parsed.positionals);
+  // The client (and the core runtime in it) loads only when a request is made, never for help.
+  const { createCliClient } = await import("../client.js");
   const client = createCliClient(globals, io.env, { [op.r]: op.k });
   const isList = Boolean(op.k.l) && op.r.startsWith("GET ");
   if (isList) {

@@ -68,14 +68,15 @@ function formatDuration(seconds: number): string {
 }
 
 /** Progress on stderr: a redrawn bar on a terminal, a plain line every ~10% otherwise. */
-function createProgress(io: Io, total: number) {
+function createProgress(io: Io, total: number, doneBefore: number) {
   const started = Date.now();
   let lastDraw = 0;
   let lastLine = -1;
   return {
     update(done: number, failed: number, force = false) {
       const elapsed = (Date.now() - started) / 1000;
-      const rate = elapsed > 0 ? done / elapsed : 0;
+      // The rate of this run only: rows done by an earlier run would inflate it.
+      const rate = elapsed > 0 ? (done - doneBefore) / elapsed : 0;
       if (io.isErrTty) {
         if (!force && Date.now() - lastDraw < 100) return;
         lastDraw = Date.now();
@@ -194,6 +195,7 @@ export async function runSendBulk(argv: readonly string[], ctx: Context): Promis
   };
   for (const record of state.done.values()) if (record.t === "fail") recordFailure(String(record.code ?? record.status ?? "error"), record.message);
 
+  let fatal: unknown;
   const failedBefore = [...state.done.values()].filter((r) => r.t === "fail").length;
   const pending: Job[] = [];
   try {
@@ -213,19 +215,19 @@ export async function runSendBulk(argv: readonly string[], ctx: Context): Promis
     }
 
     const total = jobs.length;
-    const progress = createProgress(io, total);
+    const progress = createProgress(io, total, skipped + reconciled);
     let done = skipped + reconciled;
     let nextSlot = Date.now();
     let cursor = 0;
     const interval = rate > 0 ? 1000 / rate : 0;
     const worker = async () => {
-      while (cursor < pending.length && !ctx.signal.aborted) {
+      while (cursor < pending.length && !ctx.signal.aborted && fatal === undefined) {
         const job = pending[cursor++]!;
         if (interval) {
           const slot = Math.max(nextSlot, Date.now());
           nextSlot = slot + interval;
           if (slot > Date.now()) await new Promise((resolve) => setTimeout(resolve, slot - Date.now()));
-          if (ctx.signal.aborted) break; // not journaled: counted as not started
+          if (ctx.signal.aborted || fatal !== undefined) break; // not journaled: counted as not started
         }
         const params: Record<string, unknown> = { To: job.to, Body: job.body };
         if (from) params.From = from;
@@ -239,15 +241,17 @@ export async function runSendBulk(argv: readonly string[], ctx: Context): Promis
           sent++;
         } catch (error) {
           const report = toReport(error);
-          if (report.kind === "api" || (report.kind === "auth" && report.status !== undefined)) {
-            journal.append({ t: "fail", row: job.row, status: report.status, code: report.code, message: report.message } as never);
+          const isFinal = report.kind === "api" && report.status !== undefined && report.status !== 429 && report.status < 500;
+          if (isFinal) {
+            journal.append({ t: "fail", row: job.row, status: report.status, code: report.code, message: report.message });
             failed++;
             recordFailure(String(report.code ?? report.status), report.message);
-            if (report.kind === "auth") throw error; // every other row would fail the same way
           } else {
-            // No answer: the message may exist. The row stays in flight and is reconciled next run.
+            // No answer, a 5xx, a 429 after retries, or rejected credentials: the row stays in flight
+            // (never "failed"), so the next run looks it up and sends it if it does not exist.
             unknown++;
-            recordFailure(report.kind, report.message);
+            recordFailure(report.code !== undefined ? String(report.code) : report.kind, report.message);
+            if (report.kind === "auth") fatal ??= error; // every other row would fail the same way
           }
         }
         done++;
@@ -255,6 +259,7 @@ export async function runSendBulk(argv: readonly string[], ctx: Context): Promis
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+    if (fatal !== undefined) throw fatal;
     progress.update(done, failed + failedBefore, true);
     progress.end();
   } finally {
