@@ -20,7 +20,7 @@ function digestTree(dir: string): Record<string, string> {
 }
 
 describe("generate", () => {
-  it("produces byte-identical output to the generated sources, for all 62 specs", () => {
+  it("produces byte-identical output to the generated sources, for all 62 specs", { timeout: 180_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "twilio-kit-gen-"));
     try {
       execFileSync(process.execPath, ["scripts/generate.mjs", "--out", out], { cwd: new URL("..", import.meta.url) });
