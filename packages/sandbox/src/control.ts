@@ -166,6 +166,14 @@ export async function handleControl(
   const parts = path.split("/").filter(Boolean);
   const route = `${method} /${parts.map((part, i) => (i === 1 && /^(SM|MM|CA)[0-9a-f]{32}$/.test(part) ? ":sid" : part)).join("/")}`;
   const sid = parts[1] ?? "";
+  if (route !== "GET /events") {
+    // every control answer is sent after its writes are committed
+    const write = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      sandbox.store.flushed().then(() => write(...args), () => write(...args));
+      return res;
+    }) as typeof res.end;
+  }
 
   switch (route) {
     case "GET /":

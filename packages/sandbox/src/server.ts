@@ -156,6 +156,8 @@ export function createSandbox(options: SandboxOptions = {}) {
       throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
     }
     const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path });
+    // answer only once the writes are committed
+    await store.flushed();
     if (result.status === 204 || result.body === undefined) {
       res.writeHead(result.status).end();
     } else {
@@ -179,6 +181,7 @@ export function createSandbox(options: SandboxOptions = {}) {
         res.end();
         return;
       }
+      await store.flushed().catch(() => undefined);
       if (error instanceof SandboxHttpError) {
         sendJson(res, error.status, error.toBody());
       } else {

@@ -109,6 +109,26 @@ export function openStore(file: string) {
   const deleteMetaKey = db.prepare("DELETE FROM meta WHERE key = ?");
   const listCache = new Map<string, Database.Statement>();
 
+  // Group commit: every write joins one transaction per event-loop turn, committed in setImmediate.
+  // Requests that arrive together share one WAL append; each answer waits for `flushed()`, so an
+  // acknowledged write is committed (and survives kill -9) before the client hears about it.
+  let isCommitPending = false;
+  let waiters: Array<() => void> = [];
+  function commit(): void {
+    isCommitPending = false;
+    if (db.open && db.inTransaction) db.exec("COMMIT");
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  }
+  function begin(): void {
+    if (!db.inTransaction) db.exec("BEGIN");
+    if (!isCommitPending) {
+      isCommitPending = true;
+      setImmediate(commit);
+    }
+  }
+
   function serialize(doc: Doc): string {
     return JSON.stringify(doc);
   }
@@ -120,9 +140,11 @@ export function openStore(file: string) {
       return db.inTransaction ? fn() : db.transaction(fn)();
     },
     insert(kind: Kind, doc: Doc, keys: DocKeys): void {
+      begin();
       insertDoc.run(kind, doc.sid, keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc));
     },
     update(kind: Kind, doc: Doc, keys: DocKeys): void {
+      begin();
       updateDoc.run(keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc), doc.sid, kind);
     },
     get<T extends Doc = Doc>(kind: Kind, sid: string): T | undefined {
@@ -133,9 +155,11 @@ export function openStore(file: string) {
       return selectSeq.get(sid) as number | undefined;
     },
     remove(kind: Kind, sid: string): boolean {
+      begin();
       return deleteDoc.run(sid, kind).changes > 0;
     },
     removeChildren(kind: Kind, parentSid: string): void {
+      begin();
       deleteChildren.run(parentSid, kind);
     },
     findByKey1<T extends Doc = Doc>(kind: Kind, key1: string): T[] {
@@ -173,6 +197,7 @@ export function openStore(file: string) {
       return backwards ? listed.reverse() : listed;
     },
     addJob(due: number, kind: string, ref: string, data?: unknown): void {
+      begin();
       insertJob.run(due, kind, ref, data === undefined ? null : JSON.stringify(data));
     },
     dueJobs(until: number, limit: number): Job[] {
@@ -182,13 +207,16 @@ export function openStore(file: string) {
       return (minDue.get() as number | null) ?? undefined;
     },
     removeJob(id: number): void {
+      begin();
       deleteJob.run(id);
     },
     cancelJobs(ref: string, kind?: string): void {
+      begin();
       if (kind) deleteJobsOfKind.run(ref, kind);
       else deleteJobsOf.run(ref);
     },
     logDelivery(ref: string, entry: unknown): number {
+      begin();
       return Number(insertDelivery.run(ref, JSON.stringify(entry)).lastInsertRowid);
     },
     deliveries(options: { ref?: string; limit: number; afterId?: number }): unknown[] {
@@ -204,16 +232,25 @@ export function openStore(file: string) {
       return getMeta.get(key) as string | undefined;
     },
     setMeta(key: string, value: string): void {
+      begin();
       setMeta.run(key, value);
     },
     deleteMeta(key: string): void {
+      begin();
       deleteMetaKey.run(key);
     },
     /** Deletes everything: documents, jobs, deliveries, meta. */
     wipe(): void {
+      begin();
       db.exec("DELETE FROM docs; DELETE FROM jobs; DELETE FROM deliveries; DELETE FROM meta;");
     },
+    /** Resolves once every write made so far is committed. */
+    flushed(): Promise<void> {
+      if (!isCommitPending) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
     close(): void {
+      if (db.open && db.inTransaction) commit();
       if (db.open) db.close();
     },
   };
