@@ -134,3 +134,24 @@ export function loadOperations() {
   }
   return operations.sort((a, b) => (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
 }
+
+/**
+ * The row of the runtime operation table (core's `OperationSpec`): only what a generic client cannot
+ * infer from the route and the params. Absent keys mean the defaults.
+ */
+export function runtimeRow(op) {
+  const row = {};
+  if (op.contentType && op.contentType !== "application/x-www-form-urlencoded") row.c = op.contentType;
+  const arrays = op.params.filter((p) => p.schema.type === "array").map((p) => p.name);
+  if (arrays.length) row.a = arrays;
+  const dates = op.params.filter((p) => p.schema.format === "date").map((p) => p.name);
+  if (dates.length) row.d = dates;
+  if (op.listKey) row.l = op.listKey;
+  // headers (X-Twilio-Webhook-Enabled, If-Match) and query params outside GET/DELETE are rare: list them
+  const headers = op.params.filter((p) => p.in === "header").map((p) => p.name);
+  if (headers.length) row.h = headers;
+  const hasBody = op.method !== "GET" && op.method !== "DELETE";
+  const query = op.params.filter((p) => p.in === "query").map((p) => p.name);
+  if (hasBody && query.length) row.q = query;
+  return row;
+}

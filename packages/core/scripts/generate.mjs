@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
 import { buildFacade, camel, facadeKeys, subpathOf } from "@twilio-kit/openapi/facade";
-import { SHADOWED_SPECS, loadOperations, loadSpec, specNames } from "@twilio-kit/openapi/load";
+import { SHADOWED_SPECS, loadOperations, loadSpec, runtimeRow, specNames } from "@twilio-kit/openapi/load";
 import { sync } from "@twilio-kit/openapi/sync";
 
 import { pathToFileURL } from "node:url";
@@ -74,24 +74,6 @@ function renderTreeType(tree, indent, pagedRoutes) {
   return lines.join("\n");
 }
 
-/** One table row: only what the generic runtime, the sandbox and the CLI cannot infer. */
-function tableRow(op) {
-  const row = {};
-  if (op.contentType && op.contentType !== "application/x-www-form-urlencoded") row.c = op.contentType;
-  const arrays = op.params.filter((p) => p.schema.type === "array").map((p) => p.name);
-  if (arrays.length) row.a = arrays;
-  const dates = op.params.filter((p) => p.schema.format === "date").map((p) => p.name);
-  if (dates.length) row.d = dates;
-  if (op.listKey) row.l = op.listKey;
-  // headers (X-Twilio-Webhook-Enabled, If-Match) and query params outside GET/DELETE are rare: list them
-  const headers = op.params.filter((p) => p.in === "header").map((p) => p.name);
-  if (headers.length) row.h = headers;
-  const hasBody = op.method !== "GET" && op.method !== "DELETE";
-  const query = op.params.filter((p) => p.in === "query").map((p) => p.name);
-  if (hasBody && query.length) row.q = query;
-  return row;
-}
-
 async function generateTypes(name) {
   const ast = await openapiTS(loadSpec(name), { alphabetize: true, silent: true });
   return `${HEADER}/* eslint-disable */\n${astToString(ast)}`;
@@ -120,7 +102,7 @@ function renderSpecModule(name, operations) {
   const owned = operations;
   const tree = buildFacade(name, owned);
   // Rows that say nothing beyond the defaults are left out: the table is data the bundle carries.
-  const table = Object.fromEntries(owned.map((op) => [op.route, tableRow(op)]).filter(([, row]) => Object.keys(row).length));
+  const table = Object.fromEntries(owned.map((op) => [op.route, runtimeRow(op)]).filter(([, row]) => Object.keys(row).length));
   const packed = packFacade(tree);
   const routeLines = operations.map(
     (op) => `  ${quote(op.route)}: paths[${quote(op.path)}][${quote(op.method.toLowerCase())}];`,
