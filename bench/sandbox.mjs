@@ -206,7 +206,14 @@ function machine() {
   } catch {
     // keep the ISO date
   }
-  return { date, nproc: cpus().length, cpu, node: process.version };
+  // this machine is shared with other work: the load average says how busy it was
+  let load = "unknown";
+  try {
+    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    // not Linux
+  }
+  return { date, nproc: cpus().length, cpu, node: process.version, load };
 }
 
 const env = machine();
@@ -233,6 +240,7 @@ another process, both on this machine, 127.0.0.1 only.
 - Date: ${env.date}
 - Machine: ${env.nproc} cores, ${env.cpu}
 - Node: ${env.node}
+- Load average (1/5/15 min) at the start: ${env.load}; at the end: ${machine().load}
 
 | server | creates/s | p50 / p99 ms | start ms | idle RSS MiB | RSS after MiB | notes |
 | --- | ---: | ---: | ---: | ---: | ---: | --- |
