@@ -18,11 +18,28 @@ function quickStartCommand(readme: string): string {
   return line.replace(/\s+#.*$/, "").trim();
 }
 
+/**
+ * The environment of a user's shell: without what `pnpm test`/turbo add to it (npm_* and TURBO_*
+ * variables, node_modules/.bin on PATH), which could let the clone borrow this workspace's tools.
+ */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CI: "1" }; // pnpm never prompts
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(npm_|TURBO_|PNPM_)/i.test(name)) continue;
+    env[name] = value;
+  }
+  const separator = process.platform === "win32" ? ";" : ":";
+  env.PATH = (process.env.PATH ?? "")
+    .split(separator)
+    .filter((dir) => !/node_modules[\\/]\.bin/.test(dir))
+    .join(separator);
+  return env;
+}
+
 /** Runs a shell command, collecting its output; never rejects. */
 function run(command: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    // CI=1: pnpm never prompts; the rest of the environment is the user's (PATH with node and npm).
-    const child = spawn(command, { cwd, shell: true, env: { ...process.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, { cwd, shell: true, env: userEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
