@@ -103,12 +103,15 @@ for (const name of specNames()) {
   const spec = loadSpec(name);
   const facade = buildFacade(name, ops);
   const byRoute = new Map(ops.map((op) => [op.route, op]));
-  const entries = [];
-  const toWords = (tree) => {
+  // One file of operations per top-level resource (`api_v2010.messages.json`): a command's help reads
+  // ~10 kB of JSON instead of its whole spec. The tree file holds only the command words.
+  const chunks = {};
+  const toWords = (tree, top) => {
     const out = {};
     for (const [key, value] of Object.entries(tree)) {
       const word = kebab(key);
       if (word in out) throw new Error(`${name}: command word ${word} is taken twice`);
+      const chunk = top ?? word;
       if (typeof value === "string") {
         const op = byRoute.get(value);
         const { map, summary } = paramDescriptions(spec, op);
@@ -127,15 +130,18 @@ for (const name of specNames()) {
         if (summary) entry.s = summary;
         if (op.defaultOutputProperties?.length) entry.o = op.defaultOutputProperties;
         if (op.deprecated) entry.x = 1;
-        out[word] = entries.push(entry) - 1;
+        out[word] = (chunks[chunk] ??= []).push(entry) - 1;
       } else {
-        out[word] = toWords(value);
+        out[word] = toWords(value, chunk);
       }
     }
     return out;
   };
-  const tree = toWords(facade);
-  writeFileSync(new URL(`${name}.json`, outDir), `${JSON.stringify({ tree, ops: entries })}\n`);
+  const tree = toWords(facade, undefined);
+  // Leaves directly under the root would have no resource chunk; the facade never makes them.
+  for (const [word, value] of Object.entries(tree)) if (typeof value === "number") throw new Error(`${name}: operation ${word} at the root`);
+  writeFileSync(new URL(`${name}.json`, outDir), `${JSON.stringify({ tree })}\n`);
+  for (const [word, ops] of Object.entries(chunks)) writeFileSync(new URL(`${name}.${word}.json`, outDir), `${JSON.stringify(ops)}\n`);
   const [domain, version] = facadeKeys(name).map(kebab);
   if (version) (index.specs[domain] ??= {})[version] = name;
   else index.specs[domain] = name;

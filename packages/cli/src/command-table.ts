@@ -1,5 +1,5 @@
-// The generated command table (scripts/generate.mjs → dist/commands/*.json): read lazily, one spec
-// file per command, so `twk api messages create --help` parses ~200 kB instead of every spec.
+// The generated command table (scripts/generate.mjs → dist/commands/*.json), read lazily: the index,
+// then one spec's command words, then one resource's operations (`api_v2010.messages.json`, ~10 kB).
 import { readFileSync } from "node:fs";
 import type { OperationSpec } from "@twilio-kit/core";
 
@@ -40,15 +40,14 @@ export interface OperationEntry {
   x?: 1;
 }
 
-/** Command words → sub-tree, or the index of an operation in `ops`. */
+/** Command words → sub-tree, or the index of an operation in its resource's file. */
 export interface CommandTree {
   [word: string]: CommandTree | number;
 }
 
-/** One spec's commands. */
+/** One spec's command words. */
 export interface SpecCommands {
   tree: CommandTree;
-  ops: OperationEntry[];
 }
 
 /** The index: spec file stems by command words, and the v2010 resources usable without `api v2010`. */
@@ -66,16 +65,25 @@ export function loadIndex(): CommandIndex {
   return (index ??= JSON.parse(readFileSync(new URL("index.json", dir), "utf8")) as CommandIndex);
 }
 
-const specs = new Map<string, SpecCommands>();
+const cache = new Map<string, unknown>();
 
-/** One spec's commands. */
-export function loadSpecCommands(name: string): SpecCommands {
-  let loaded = specs.get(name);
-  if (!loaded) {
-    loaded = JSON.parse(readFileSync(new URL(`${name}.json`, dir), "utf8")) as SpecCommands;
-    specs.set(name, loaded);
+function readJson<T>(file: string): T {
+  let value = cache.get(file);
+  if (value === undefined) {
+    value = JSON.parse(readFileSync(new URL(file, dir), "utf8"));
+    cache.set(file, value);
   }
-  return loaded;
+  return value as T;
+}
+
+/** One spec's command words. */
+export function loadSpecCommands(name: string): SpecCommands {
+  return readJson<SpecCommands>(`${name}.json`);
+}
+
+/** The operations of one top-level resource of a spec (the leaves under `tree[resource]`). */
+export function loadOperations(name: string, resource: string): OperationEntry[] {
+  return readJson<OperationEntry[]>(`${name}.${resource}.json`);
 }
 
 /** Command words as the generator spells them: accepts camelCase input (`incomingPhoneNumbers`). */

@@ -1,6 +1,7 @@
 // Where output goes. Data on stdout, diagnostics on stderr; writes wait for the pipe to drain so a
 // streamed list never piles up in memory when the reader (`| head`, a slow disk) is slower than us.
 import type { Writable } from "node:stream";
+import { isatty } from "node:tty";
 
 /** The process streams and terminal facts one command run needs. */
 export interface Io {
@@ -29,21 +30,24 @@ function writer(stream: Writable): (text: string) => Promise<void> {
     });
 }
 
-/** The Io of this process. */
+/**
+ * The Io of this process. stdin and stderr are touched only when used: creating their streams loads
+ * Node's net/tty internals, about 10 ms of a ~40 ms `twk --help`.
+ */
 export function processIo(): Io {
-  const { stdout, stderr, stdin, env } = process;
+  const { stdout, env } = process;
   // A closed pipe (`twk api messages list --no-limit | head`) is a normal end, not an error.
   stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });
-  const isOutTty = Boolean(stdout.isTTY);
+  const isOutTty = isatty(1);
   return {
     out: writer(stdout),
-    err: (text) => void stderr.write(text),
+    err: (text) => void process.stderr.write(text),
     isOutTty,
-    isErrTty: Boolean(stderr.isTTY),
-    isInTty: Boolean(stdin.isTTY),
+    isErrTty: isatty(2),
+    isInTty: isatty(0),
     color: isOutTty && !env.NO_COLOR && env.TERM !== "dumb",
     env,
   };

@@ -5,6 +5,7 @@
 import { GLOBAL_FLAGS, intFlag, parseArgs, renderFlags, type FlagSpec, type FlagSpecs, type FlagValues } from "../args.js";
 import {
   loadIndex,
+  loadOperations,
   loadSpecCommands,
   normalizeWord,
   type CommandTree,
@@ -23,8 +24,8 @@ export type Resolution =
   | { kind: "op"; words: string[]; op: OperationEntry; rest: string[] }
   | { kind: "node"; words: string[]; children: Record<string, string>; rest: string[]; unknown?: string };
 
-function summaryOf(spec: SpecCommands, node: CommandTree | number): string {
-  if (typeof node === "number") return spec.ops[node]!.s ?? "";
+function summaryOf(ops: () => OperationEntry[], node: CommandTree | number): string {
+  if (typeof node === "number") return ops()[node]!.s ?? "";
   return `${Object.keys(node).join(", ")}`;
 }
 
@@ -43,11 +44,11 @@ export function resolve(argv: readonly string[]): Resolution {
 
   let word = next();
   if (word === undefined) return { kind: "node", words, children: top, rest: argv.slice(i) };
-  let specName: string | undefined;
+  let specName = "api_v2010";
   let spec: SpecCommands;
   let node: CommandTree;
   if (index.hoisted[word] && !(word in index.specs)) {
-    spec = loadSpecCommands("api_v2010");
+    spec = loadSpecCommands(specName);
     node = spec.tree;
   } else {
     const entry = index.specs[word];
@@ -70,15 +71,19 @@ export function resolve(argv: readonly string[]): Resolution {
     spec = loadSpecCommands(specName);
     node = spec.tree;
   }
+  // The resource (first word inside the spec) names the file of operations below it.
+  let resource: string | undefined;
+  const ops = () => loadOperations(specName, resource!);
   for (;;) {
     word = next();
-    const children = () => Object.fromEntries(Object.entries(node).map(([k, v]) => [k, summaryOf(spec, v)]));
+    const children = () => Object.fromEntries(Object.entries(node).map(([k, v]) => [k, summaryOf(ops, v)]));
     if (word === undefined) return { kind: "node", words, children: children(), rest: argv.slice(i) };
     const child = node[word];
     if (child === undefined) return { kind: "node", words, children: children(), rest: argv.slice(i), unknown: word };
     words.push(word);
     i++;
-    if (typeof child === "number") return { kind: "op", words, op: spec.ops[child]!, rest: argv.slice(i) };
+    resource ??= word;
+    if (typeof child === "number") return { kind: "op", words, op: ops()[child]!, rest: argv.slice(i) };
     node = child;
   }
 }
