@@ -62,6 +62,37 @@ describe.runIf(hasScript())("on a terminal", () => {
     expect(result.output).not.toContain("\u001b[");
   });
 
+  it("prompts for login on a terminal without echoing the token", async () => {
+    const own = tempHome();
+    try {
+      const token = "typed-secret-token-123";
+      const command = [process.execPath, TWK, "login", "--profile", "typed"].map(quote).join(" ");
+      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env: own.env, stdio: ["pipe", "pipe", "pipe"] });
+      let output = "";
+      let step = 0;
+      child.stdout.on("data", (d: Buffer) => {
+        output += d.toString();
+        // Answer each prompt once it is shown, so typing never races the terminal mode switch.
+        if (step === 0 && output.includes("Account SID")) {
+          step = 1;
+          child.stdin.write(`AC${"a".repeat(32)}\r`);
+        } else if (step === 1 && output.includes("Auth token:")) {
+          step = 2;
+          child.stdin.write(`${token}\r`);
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(code).toBe(0);
+      expect(output).toContain("saved profile typed");
+      expect(output).not.toContain(token);
+      const { readFileSync } = await import("node:fs");
+      const config = JSON.parse(readFileSync(`${own.env.XDG_CONFIG_HOME}/twilio-kit/config.json`, "utf8"));
+      expect(config.profiles.typed.authToken).toBe(token);
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it("draws a progress bar with rate and ETA for a bulk send", async () => {
     const { writeFileSync } = await import("node:fs");
     const csv = `${home.home}/tty.csv`;
