@@ -2,10 +2,10 @@
 // failure, 12200 schema validation, 12300 invalid Content-Type, 11750 response too large, …).
 import type { Context } from "./context.js";
 import type { Doc } from "./store.js";
-import { rfc2822 } from "./util.js";
+import { encodeForm } from "./form.js";
 import type { WebhookDelivery } from "./webhook.js";
 
-/** A stored alert, shaped like Monitor v1's Alert resource. */
+/** A stored alert, shaped like Monitor v1's Alert instance (`GET /monitor/v1/Alerts/{Sid}`). */
 export interface AlertDoc extends Doc {
   account_sid: string;
   error_code: string;
@@ -14,9 +14,13 @@ export interface AlertDoc extends Doc {
   resource_sid: string;
   request_url: string | null;
   request_method: string | null;
+  request_variables: string | null;
   response_body: string | null;
   date_created: string;
 }
+
+/** Fields of an alert instance that the list (`monitor.v1.alert`) leaves out. */
+export const ALERT_INSTANCE_ONLY = ["request_variables", "response_body", "response_headers", "request_headers"];
 
 /** Records an alert and emits it on the event stream. */
 export function raiseAlert(
@@ -28,19 +32,31 @@ export function raiseAlert(
   delivery?: WebhookDelivery,
   level: "error" | "warning" = "error",
 ): AlertDoc {
+  const nowMs = ctx.clock.now();
+  const iso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sid = ctx.sid("NO");
   const doc: AlertDoc = {
-    sid: ctx.sid("NO"),
     account_sid: accountSid,
+    alert_text: text,
+    api_version: "2010-04-01",
+    date_created: iso,
+    date_generated: iso,
+    date_updated: iso,
     error_code: String(code),
     log_level: level,
-    alert_text: text,
-    resource_sid: resourceSid,
-    request_url: delivery?.url ?? null,
+    more_info: `https://www.twilio.com/docs/errors/${code}`,
     request_method: delivery?.method ?? null,
+    request_url: delivery?.url ?? null,
+    request_variables: delivery ? encodeForm(delivery.params) : null,
+    resource_sid: resourceSid,
     response_body: delivery?.body ?? null,
-    date_created: rfc2822(ctx.clock.now()),
+    response_headers: null,
+    sid,
+    url: `https://monitor.twilio.com/v1/Alerts/${sid}`,
+    request_headers: null,
+    service_sid: null,
   };
-  ctx.store.insert("alert", doc, { account_sid: accountSid, parent_sid: resourceSid, key1: doc.error_code });
+  ctx.store.insert("alert", doc, { account_sid: accountSid, parent_sid: resourceSid, key1: doc.error_code, key2: level, date_ms: nowMs });
   ctx.events.emit({ type: "alert", at: ctx.clock.now(), alert: doc });
   return doc;
 }

@@ -63,6 +63,10 @@ export interface PageRequest {
   filters: Record<string, string>;
   query: Omit<ListQuery, "limit" | "offset" | "afterSeq" | "beforeSeq">;
   map?: (doc: Doc) => Record<string, unknown>;
+  /** `v2010` (default): `*_page_uri` fields; `meta`: the newer APIs' `meta` object with absolute URLs. */
+  envelope?: "v2010" | "meta";
+  /** Origin for `meta` URLs, e.g. `https://monitor.twilio.com`. */
+  origin?: string;
 }
 
 /**
@@ -102,6 +106,21 @@ export function pageOf(store: Store, params: Params, request: PageRequest): Reco
   const firstSeq = rows[0]?.seq;
   const lastSeq = rows[rows.length - 1]?.seq;
   const start = page * pageSize;
+  if (request.envelope === "meta") {
+    const url = (extra: Record<string, string>) => `${request.origin ?? "https://api.twilio.com"}${base(extra)}`;
+    return {
+      [request.listKey]: rows.map((row) => map(row.doc)),
+      meta: {
+        page,
+        page_size: pageSize,
+        first_page_url: url({ Page: "0" }),
+        previous_page_url: hasPrevious && firstSeq !== undefined ? url({ Page: String(Math.max(0, page - 1)), PageToken: `PB${firstSeq}` }) : null,
+        url: url(token ? { Page: String(page), PageToken: token } : { Page: String(page) }),
+        next_page_url: hasNext && lastSeq !== undefined ? url({ Page: String(page + 1), PageToken: `PA${lastSeq}` }) : null,
+        key: request.listKey,
+      },
+    };
+  }
   return {
     first_page_uri: base({ Page: "0" }),
     end: rows.length ? start + rows.length - 1 : 0,

@@ -12,6 +12,7 @@ import { parseForm } from "./form.js";
 import { ROUTE_ROWS } from "./generated/routes.js";
 import type { Handler } from "./handler.js";
 import { messageHandlers, runMessageJob } from "./messages.js";
+import { monitorHandlers } from "./monitor.js";
 import { createNumber, numberHandlers } from "./numbers.js";
 import { createRouter, validateParams } from "./route-table.js";
 import { openStore } from "./store.js";
@@ -54,7 +55,7 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
 }
 
-const HANDLERS: Record<string, Handler> = { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers };
+const HANDLERS: Record<string, Handler> = { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers, ...monitorHandlers };
 
 // A missing required param is a business-rule error with its own code at Twilio, not a generic 400.
 const REQUIRED_CODES: Record<string, Record<string, [number, string]>> = {

@@ -21,7 +21,7 @@ let client: twilio.Twilio;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const exchanges: Exchange[] = [];
 const router = createRouter(ROUTE_ROWS);
-const specOfDomain: Record<string, string> = { api: "api_v2010" };
+const specOfDomain: Record<string, string> = { api: "api_v2010", monitor: "monitor_v1" };
 
 function createRewritingClient(base: string) {
   const inner = new twilio.RequestClient();
@@ -114,6 +114,22 @@ describe("the official twilio client against the sandbox", () => {
     const keyed = twilio(key.sid, key.secret, { accountSid: sandbox.accountSid, httpClient: createRewritingClient(sandbox.url) as never });
     expect((await keyed.api.v2010.accounts(sandbox.accountSid).fetch()).sid).toBe(sandbox.accountSid);
     expect((await client.keys.list()).map((item) => item.sid)).toContain(key.sid);
+  });
+
+  it("lists webhook failures as Monitor alerts across meta-envelope pages", async () => {
+    const failing = await startReceiver(() => ({ status: 500, body: "down" }));
+    try {
+      const number = await client.incomingPhoneNumbers.create({ phoneNumber: "+15555550190", smsUrl: `${failing.url}/sms` });
+      for (let i = 0; i < 3; i++) await sandbox.inboundSms({ from: "+15558675310", to: number.phoneNumber, body: `try ${i}` });
+      const alerts = await client.monitor.v1.alerts.list({ pageSize: 2 });
+      expect(alerts).toHaveLength(3);
+      expect(alerts[0]!.errorCode).toBe("11200");
+      const one = await client.monitor.v1.alerts(alerts[0]!.sid).fetch();
+      expect(one.requestUrl).toBe(`${failing.url}/sms`);
+      expect(one.responseBody).toBe("down");
+    } finally {
+      await failing.close();
+    }
   });
 
   it("surfaces errors as RestException with code and moreInfo", async () => {
