@@ -47,7 +47,8 @@ export function createAutoreplyApp({ authToken, publicUrl }) {
   const app = express();
   // Mounted before any body parser: the middleware reads the raw form body it has to verify.
   app.post("/sms", twilioWebhook({ authToken, baseUrl: publicUrl }), (request, response) => {
-    const message = parseIncomingMessage(request.body);
+    // The middleware decoded the form into req.body after checking the signature.
+    const message = parseIncomingMessage(/** @type {Record<string, string>} */ (request.body));
     response.type("text/xml").send(replyTo(message).toString());
   });
   return app;

@@ -40,8 +40,9 @@ if (sandbox) {
 } else {
   console.log(`Text ${phoneNumber} from your phone: HELP, PHOTO, or anything else.`);
 }
-console.log("Ctrl+C to stop.");
+// Listen for Ctrl+C before saying so: whoever reads the line may press it at once.
 process.once("SIGINT", async () => {
   server.close();
   await sandbox?.stop();
 });
+console.log("Ctrl+C to stop.");

@@ -35,17 +35,19 @@ console.log(`${phoneNumber} now sends incoming calls to ${publicUrl}/voice (list
 
 if (sandbox) {
   const call = await sandbox.inboundCall({ from: "+15558675310", to: phoneNumber });
-  await sandbox.sendDigits(call.sid, "1");
-  await sandbox.waitForCallStatus(call.sid, "completed");
+  const callSid = String(call.sid);
+  await sandbox.sendDigits(callSid, "1");
+  await sandbox.waitForCallStatus(callSid, "completed");
   console.log(`Sandbox at ${sandbox.url}. Called ${phoneNumber} and pressed 1:`);
-  for (const line of formatTranscript(await sandbox.transcript(call.sid))) console.log(`  ${line}`);
+  for (const line of formatTranscript(await sandbox.transcript(callSid))) console.log(`  ${line}`);
   console.log(`Call it yourself: curl --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} ${sandbox.url}/_sandbox/calls/inbound`);
   console.log(`  then press keys: curl -d Digits=2 ${sandbox.url}/_sandbox/calls/CA…/digits`);
 } else {
   console.log(`Call ${phoneNumber} from your phone.`);
 }
-console.log("Ctrl+C to stop.");
+// Listen for Ctrl+C before saying so: whoever reads the line may press it at once.
 process.once("SIGINT", async () => {
   server.close();
   await sandbox?.stop();
 });
+console.log("Ctrl+C to stop.");

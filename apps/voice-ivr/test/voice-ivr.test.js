@@ -21,7 +21,7 @@ async function serve(options = {}) {
 
 /** Calls the number, presses `digits` (if any), lets the virtual clock run out the call. */
 async function call(/** @type {string[]} */ ...digits) {
-  const { sid } = await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber });
+  const sid = String((await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber })).sid);
   // Keys pressed ahead of a <Gather> are buffered, as a caller typing ahead would be.
   for (const key of digits) await sandbox.sendDigits(sid, key);
   await sandbox.advance(10 * 60_000);
@@ -44,7 +44,7 @@ afterEach(async () => {
 describe("the phone menu behind the sandbox number", () => {
   it("greets the caller and waits for a key", async () => {
     await serve();
-    const { sid } = await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber });
+    const sid = String((await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber })).sid);
     const transcript = await sandbox.transcript(sid);
     expect(transcript).toEqual([expect.objectContaining({ verb: "Say", text: GREETING }), expect.objectContaining({ verb: "Gather", note: "waiting for dtmf" })]);
   });
