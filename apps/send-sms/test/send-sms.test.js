@@ -86,4 +86,15 @@ describe("npm start", () => {
     expect(stdout).toMatch(/queued[\s\S]*sent\s+status callback, signature verified[\s\S]*delivered\s+status callback, signature verified/);
     expect(stdout).toMatch(/SM[0-9a-f]{32} delivered/);
   }, 60_000);
+
+  it("exits with code 2 and the error code's page when the message is not delivered", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const env = { ...process.env };
+    for (const name of Object.keys(env)) if (name.startsWith("TWILIO_")) delete env[name];
+    const main = new URL("../src/main.js", import.meta.url).pathname;
+    const result = spawnSync(process.execPath, [main, "+15555530003"], { env, encoding: "utf8" });
+    expect(result.stdout).toMatch(/undelivered status callback, signature verified \(error 30003\)/);
+    expect(result.stderr).toMatch(/SM[0-9a-f]{32} undelivered: error 30003, https:\/\/www\.twilio\.com\/docs\/api\/errors\/30003/);
+    expect(result.status).toBe(2);
+  }, 60_000);
 });
