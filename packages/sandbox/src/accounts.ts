@@ -128,7 +128,7 @@ export function createAuthenticator(ctx: Context) {
       const credential = credentialOf(user);
       // compare in constant time so a timing probe learns nothing about the token
       if (!credential || credential.secret.length !== password.length || !timingSafeEqual(credential.secret, password)) throw unauthorized();
-      const account = ctx.store.get<AccountDoc>("account", credential.accountSid);
+      const account = ctx.store.cached<AccountDoc>("account", credential.accountSid);
       if (!account || account.status === "closed") throw unauthorized();
       if (account.status === "suspended") throw new SandboxHttpError(401, 20005, "Account not active");
       return credential.keySid ? { accountSid: credential.accountSid, keySid: credential.keySid } : { accountSid: credential.accountSid };
@@ -140,8 +140,8 @@ export function createAuthenticator(ctx: Context) {
  * Whether the principal may act on `accountSid`: its own account or one of its subaccounts.
  * @throws SandboxHttpError 401 (20003) otherwise; a subaccount never reaches its parent or siblings
  */
-export function assertAccess(ctx: Context, principal: Principal, accountSid: string): AccountDoc {
-  const account = ctx.store.get<AccountDoc>("account", accountSid);
+export function assertAccess(ctx: Context, principal: Principal, accountSid: string): Readonly<AccountDoc> {
+  const account = ctx.store.cached<AccountDoc>("account", accountSid);
   if (!account || (account.sid !== principal.accountSid && account._parent !== principal.accountSid)) throw unauthorized();
   return account;
 }
@@ -182,7 +182,8 @@ export const accountHandlers: Record<string, Handler> = {
     return { status: 200, body: accountWire(assertAccess(ctx, principal, path.Sid!)) };
   },
   UpdateAccount({ ctx, params, path, principal }) {
-    const doc = assertAccess(ctx, principal, path.Sid!);
+    // a private copy: the one assertAccess returns is shared by the read cache
+    const doc = ctx.store.get<AccountDoc>("account", assertAccess(ctx, principal, path.Sid!).sid)!;
     const friendlyName = first(params, "FriendlyName");
     const status = first(params, "Status") as AccountDoc["status"] | undefined;
     if (status !== undefined && status !== doc.status) {

@@ -109,6 +109,14 @@ export function openStore(file: string) {
   const deleteMetaKey = db.prepare("DELETE FROM meta WHERE key = ?");
   const listCache = new Map<string, Database.Statement>();
 
+  // Accounts and numbers are read on every request and written rarely: keep parsed copies.
+  // Cached documents are shared: callers must not mutate what `cached`/`findByKey1` return.
+  const CACHED_KINDS = new Set<Kind>(["account", "key", "number"]);
+  const readCache = new Map<string, unknown>();
+  function touched(kind: Kind): void {
+    if (CACHED_KINDS.has(kind)) readCache.clear();
+  }
+
   // Group commit: every write joins one transaction per event-loop turn, committed in setImmediate.
   // Requests that arrive together share one WAL append; each answer waits for `flushed()`, so an
   // acknowledged write is committed (and survives kill -9) before the client hears about it.
@@ -141,10 +149,12 @@ export function openStore(file: string) {
     },
     insert(kind: Kind, doc: Doc, keys: DocKeys): void {
       begin();
+      touched(kind);
       insertDoc.run(kind, doc.sid, keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc));
     },
     update(kind: Kind, doc: Doc, keys: DocKeys): void {
       begin();
+      touched(kind);
       updateDoc.run(keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc), doc.sid, kind);
     },
     get<T extends Doc = Doc>(kind: Kind, sid: string): T | undefined {
@@ -156,14 +166,29 @@ export function openStore(file: string) {
     },
     remove(kind: Kind, sid: string): boolean {
       begin();
+      touched(kind);
       return deleteDoc.run(sid, kind).changes > 0;
     },
     removeChildren(kind: Kind, parentSid: string): void {
       begin();
       deleteChildren.run(parentSid, kind);
     },
-    findByKey1<T extends Doc = Doc>(kind: Kind, key1: string): T[] {
-      return (selectByKey1.all(kind, key1) as string[]).map((data) => JSON.parse(data) as T);
+    /** Documents by their first key (numbers by E.164); cached for numbers, so read-only. */
+    findByKey1<T extends Doc = Doc>(kind: Kind, key1: string): readonly T[] {
+      const cacheKey = `k:${kind}:${key1}`;
+      if (CACHED_KINDS.has(kind) && readCache.has(cacheKey)) return readCache.get(cacheKey) as T[];
+      const docs = (selectByKey1.all(kind, key1) as string[]).map((data) => JSON.parse(data) as T);
+      if (CACHED_KINDS.has(kind)) readCache.set(cacheKey, docs);
+      return docs;
+    },
+    /** `get` through the read cache, for accounts, keys and numbers: the result is shared, read-only. */
+    cached<T extends Doc = Doc>(kind: Kind, sid: string): Readonly<T> | undefined {
+      const cacheKey = `d:${kind}:${sid}`;
+      if (readCache.has(cacheKey)) return readCache.get(cacheKey) as T | undefined;
+      const data = selectDoc.get(sid, kind) as string | undefined;
+      const doc = data === undefined ? undefined : (JSON.parse(data) as T);
+      if (CACHED_KINDS.has(kind)) readCache.set(cacheKey, doc);
+      return doc;
     },
     list<T extends Doc = Doc>(kind: Kind, query: ListQuery): Array<{ seq: number; doc: T }> {
       const where = ["kind = ?"];
@@ -242,6 +267,7 @@ export function openStore(file: string) {
     /** Deletes everything: documents, jobs, deliveries, meta. */
     wipe(): void {
       begin();
+      readCache.clear();
       db.exec("DELETE FROM docs; DELETE FROM jobs; DELETE FROM deliveries; DELETE FROM meta;");
     },
     /** Resolves once every write made so far is committed. */
