@@ -151,6 +151,22 @@ describe("generated api commands", () => {
     expect(JSON.parse(result.stderr).error.kind).toBe("network");
   });
 
+  it("ends quietly with exit 0 when the reader closes the pipe early (| head)", async () => {
+    await seed(2, "+15550000020");
+    let closed = false;
+    const result = await runTwk(["api", "messages", "list", "--no-limit", "--page-size", "1", "-o", "ndjson"], env, {
+      onSpawn: (child) => {
+        child.stdout!.once("data", () => {
+          closed = true;
+          child.stdout!.destroy();
+        });
+      },
+    });
+    expect(closed).toBe(true);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+  });
+
   it("prints nothing on stdout for a delete (204)", async () => {
     const created = JSON.parse((await runTwk(["send", "sms", "--to", "+15550000010", "--from", "+15017122661", "--body", "x", "-o", "json"], env)).stdout);
     const result = await runTwk(["api", "messages", "delete", created.sid], env);
