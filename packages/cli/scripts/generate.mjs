@@ -118,7 +118,7 @@ for (const name of specNames()) {
         const params = [];
         const flags = new Set();
         for (const p of op.params) {
-          if (PAGING.has(p.name)) continue; // --page-size and --limit drive paging
+          if (PAGING.has(p.name) && op.listKey) continue; // --page-size and --limit drive paging
           const entry = paramEntry(p, map);
           // A body param named like a path param (IncomingPhoneNumbers' AccountSid) cannot travel
           // next to it: params are keyed by wire name, and the path one wins in the core too.
