@@ -61,7 +61,7 @@ export function createRouter(rows: RouteRow[]) {
       }
     }
     const operation: Operation = { method, domain, path, operationId, successStatus, params, listKey, segments, names, affixes };
-    const key = `${domain} ${segments.length}`;
+    const key = `${domain} ${method} ${segments.length}`;
     let bucket = buckets.get(key);
     if (!bucket) buckets.set(key, (bucket = []));
     bucket.push(operation);
@@ -75,16 +75,18 @@ export function createRouter(rows: RouteRow[]) {
     /** Finds the operation for a request; `path` is the Twilio path without the domain. */
     match(method: string, domain: string, path: string): RouteMatch {
       const parts = path.split("/").slice(1);
-      const bucket = buckets.get(`${domain} ${parts.length}`);
-      if (!bucket) return { kind: "none" };
-      let pathExists = false;
-      for (const op of bucket) {
+      for (const op of buckets.get(`${domain} ${method} ${parts.length}`) ?? []) {
         const pathParams = matchSegments(op, parts);
-        if (!pathParams) continue;
-        if (op.method === method) return { kind: "operation", operation: op, pathParams };
-        pathExists = true;
+        if (pathParams) return { kind: "operation", operation: op, pathParams };
       }
-      return pathExists ? { kind: "method-not-allowed" } : { kind: "none" };
+      // no operation for this method: does the path exist with another one (405) or not at all (404)?
+      for (const other of METHODS) {
+        if (other === method) continue;
+        for (const op of buckets.get(`${domain} ${other} ${parts.length}`) ?? []) {
+          if (matchSegments(op, parts)) return { kind: "method-not-allowed" };
+        }
+      }
+      return { kind: "none" };
     },
     /** Every operation (for the not-emulated listing). */
     operations(): Operation[] {
@@ -116,6 +118,7 @@ function matchSegments(op: Operation, parts: string[]): Record<string, string> |
   return pathParams;
 }
 
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 const patternCache = new Map<string, RegExp>();
 
 function invalid(message: string): SandboxHttpError {

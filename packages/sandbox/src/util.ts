@@ -3,8 +3,16 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** RFC 2822 date as Twilio writes it: `Thu, 24 Aug 2023 05:01:45 +0000`. */
 export function rfc2822(ms: number): string {
-  return new Date(ms).toUTCString().replace("GMT", "+0000");
+  // every create and status change formats "now": reuse the string within the same second
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toUTCString().replace("GMT", "+0000");
+  }
+  return lastText;
 }
+let lastSecond = Number.NaN;
+let lastText = "";
 
 /** Makes SIDs: random by default, reproducible from a seed (for snapshot-style tests). */
 export interface SidFactory {
