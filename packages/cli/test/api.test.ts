@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
 import { ACCOUNT_SID, API_KEY, API_SECRET, AUTH_TOKEN, startFakeTwilio, type FakeTwilio } from "./helpers/fake-twilio.js";
-import { runTwk, tempHome, type TempHome } from "./helpers/run-twk.js";
+import { TWK, runTwk, tempHome, type TempHome } from "./helpers/run-twk.js";
 
 let fake: FakeTwilio;
 let home: TempHome;
@@ -165,6 +166,25 @@ describe("generated api commands", () => {
     expect(closed).toBe(true);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
+  });
+
+  it("streams 200,000 items with --no-limit in a 48 MiB heap", async () => {
+    // A buffered list of this size needs several hundred MiB: with the old space capped, only a
+    // streaming implementation finishes.
+    const result = await new Promise<{ code: number | null; lines: number; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--max-old-space-size=48", TWK, "api", "messages", "list", "--to", "+19990200000", "--no-limit", "--page-size", "1000", "-o", "ndjson"], { env });
+      let lines = 0;
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => {
+        for (const byte of d) if (byte === 10) lines++;
+      });
+      child.stderr.on("data", (d: Buffer) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, lines, stderr }));
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.lines).toBe(200_000);
   });
 
   it("prints nothing on stdout for a delete (204)", async () => {

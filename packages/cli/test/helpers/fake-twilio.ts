@@ -106,6 +106,20 @@ export async function startFakeTwilio(options: FakeOptions = {}): Promise<FakeTw
       await options.onCreateMessage?.(++creates);
       return send(201, message);
     }
+    const virtual = /^\+1999(\d{7})$/.exec(url.searchParams.get("To") ?? "");
+    if (v2010 && resource === "Messages.json" && req.method === "GET" && virtual) {
+      // `To=+1999NNNNNNN`: NNNNNNN generated messages, made page by page (streaming tests)
+      const total = Number(virtual[1]);
+      const pageSize = Number(url.searchParams.get("PageSize") ?? 50);
+      const page = Number(url.searchParams.get("Page") ?? 0);
+      const items = [];
+      for (let i = page * pageSize; i < Math.min(total, (page + 1) * pageSize); i++) {
+        items.push({ sid: `SM${hex(i + 1)}`, account_sid: account, to: url.searchParams.get("To"), from: "+15017122661", body: `generated message number ${i} ${"x".repeat(200)}`, status: "delivered" });
+      }
+      const next = new URLSearchParams(url.searchParams);
+      next.set("Page", String(page + 1));
+      return send(200, { messages: items, page, page_size: pageSize, next_page_uri: (page + 1) * pageSize < total ? `/2010-04-01/Accounts/${account}/Messages.json?${next}` : null });
+    }
     if (v2010 && resource === "Messages.json" && req.method === "GET") {
       let list = [...messages].reverse().filter((m) => m.account_sid === account);
       const to = url.searchParams.get("To");
