@@ -172,7 +172,7 @@ describe("generated api commands", () => {
     // A buffered list of this size needs several hundred MiB: with the old space capped, only a
     // streaming implementation finishes.
     const result = await new Promise<{ code: number | null; lines: number; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--max-old-space-size=48", TWK, "api", "messages", "list", "--to", "+19990200000", "--no-limit", "--page-size", "1000", "-o", "ndjson"], { env });
+      const child = spawn(process.execPath, ["--max-old-space-size=48", TWK, "api", "messages", "list", "--to", "+19900200000", "--no-limit", "--page-size", "1000", "-o", "ndjson"], { env });
       let lines = 0;
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => {

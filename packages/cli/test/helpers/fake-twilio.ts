@@ -106,9 +106,9 @@ export async function startFakeTwilio(options: FakeOptions = {}): Promise<FakeTw
       await options.onCreateMessage?.(++creates);
       return send(201, message);
     }
-    const virtual = /^\+1999(\d{7})$/.exec(url.searchParams.get("To") ?? "");
+    const virtual = /^\+1990(\d{7})$/.exec(url.searchParams.get("To") ?? "");
     if (v2010 && resource === "Messages.json" && req.method === "GET" && virtual) {
-      // `To=+1999NNNNNNN`: NNNNNNN generated messages, made page by page (streaming tests)
+      // `To=+1990NNNNNNN`: NNNNNNN generated messages, made page by page (streaming tests)
       const total = Number(virtual[1]);
       const pageSize = Number(url.searchParams.get("PageSize") ?? 50);
       const page = Number(url.searchParams.get("Page") ?? 0);
