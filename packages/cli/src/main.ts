@@ -39,15 +39,14 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
   .join("\n")}
 
-Examples:
+Examples (every command has --help):
   twk send sms --to +15558675310 --from +15017122661 --body "Hello"
   twk api messages list --to +15558675310 -o json
   twk api messaging v1 services list --no-limit -o ndjson
   twk api verify v2 services verifications create --service-sid VA… --to +1555… --channel sms
 
 Global flags:
-${renderFlags(GLOBAL_FLAGS)}
-      --version                       Print the version
+${renderFlags({ ...GLOBAL_FLAGS, version: { type: "boolean", description: "Print the version" } })}
 
 Credentials: flags, then TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY/TWILIO_API_SECRET),
 then TWILIO_PROFILE, then the active profile (twk login).
