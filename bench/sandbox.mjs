@@ -137,7 +137,9 @@ async function benchSandbox() {
   const dir = mkdtempSync(join(tmpdir(), "twk-bench-"));
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin.pathname, "--port", String(port), "--db", join(dir, "bench.db"), "--json"], { stdio: ["ignore", "pipe", "inherit"] });
+  // run it as its shebang does (`#!/usr/bin/env -S node <flags>`), whatever the file mode
+  const shebangFlags = readFileSync(bin, "utf8").split("\n", 1)[0].replace(/^#!.*?\bnode\b/, "").trim().split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...shebangFlags, bin.pathname, "--port", String(port), "--db", join(dir, "bench.db"), "--json"], { stdio: ["ignore", "pipe", "inherit"] });
   const info = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {

@@ -20,6 +20,7 @@ export default defineConfig([
     dts: false,
     clean: false,
     external: ["better-sqlite3", "@twilio-kit/core"],
-    banner: { js: "#!/usr/bin/env node" },
+    // a small young generation keeps RSS low under sustained load at no measurable cost in speed
+    banner: { js: "#!/usr/bin/env -S node --max-semi-space-size=2" },
   },
 ]);
