@@ -57,7 +57,12 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       store.transaction(() => {
         for (const job of jobs) {
           store.removeJob(job.id);
-          track(run(job));
+          try {
+            track(run(job));
+          } catch (error) {
+            // one broken job must not roll back (and so replay forever) the whole batch
+            process.emitWarning(`[@twilio-kit/sandbox] job ${job.kind} ${job.ref} failed: ${(error as Error)?.stack ?? String(error)}`);
+          }
         }
       });
       if (jobs.length < BATCH) break;
