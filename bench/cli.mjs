@@ -175,6 +175,7 @@ const lines = [
   "",
   machineMarkdown(),
   `Runs: ${RUNS} per case, interleaved; wall time of the whole process (spawn to exit); peak RSS via GNU time (best of 3).`,
+  "On a shared 2-core machine medians move by ±30 % between runs; compare rows of one run, and mins.",
   twilioCliNote ? `\n${twilioCliNote}\n` : `twilio-cli ${TWILIO_CLI_VERSION} from npm (bench/.tmp), update check disabled.`,
   "",
   "## Startup and help",

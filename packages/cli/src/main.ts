@@ -88,8 +88,13 @@ async function dispatch(original: readonly string[], ctx: Context): Promise<numb
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     if (first === "help" && rest.length) return dispatch([...rest, "--help"], ctx);
-    await (first === undefined ? (ctx.io.err(topHelp()), Promise.resolve()) : ctx.io.out(topHelp()));
-    return first === undefined ? EXIT.usage : EXIT.ok;
+    // Asked for: stdout and success. Missing command: stderr and a usage error.
+    if (first === undefined) {
+      ctx.io.err(topHelp());
+      return EXIT.usage;
+    }
+    await ctx.io.out(topHelp());
+    return EXIT.ok;
   }
   if (first === "--version" || first === "-V" || first === "version") {
     await ctx.io.out(`${VERSION}\n`);
@@ -99,7 +104,7 @@ async function dispatch(original: readonly string[], ctx: Context): Promise<numb
   if (command) return (await command.run())(rest, ctx);
   const hidden = HIDDEN[first];
   if (hidden) return (await hidden())(rest, ctx);
-  if (first.startsWith("-")) throw usageError(`unknown flag ${first}`, "global flags go after the command: twk <command> [flags]; see twk --help");
+  if (first.startsWith("-")) throw usageError(`unknown flag ${first}`, "see twk --help for the global flags");
   // `twk messages create` → the generated command is `twk api messages create`
   const { resolve } = await import("./commands/api.js");
   const viaApi = resolve(argv);

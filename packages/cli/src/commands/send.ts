@@ -70,8 +70,12 @@ export async function runSend(argv: readonly string[], ctx: Context): Promise<nu
   const [channel, ...rest] = argv;
   if (channel === "sms" || channel === "mms") return sendMessage(rest, ctx, `twk send ${channel}`);
   if (channel === undefined || channel === "--help" || channel === "-h") {
-    await (channel ? ctx.io.out(sendHelp("twk send sms")) : (ctx.io.err(sendHelp("twk send sms")), Promise.resolve()));
-    return channel ? EXIT.ok : EXIT.usage;
+    if (channel === undefined) {
+      ctx.io.err(sendHelp("twk send sms"));
+      return EXIT.usage;
+    }
+    await ctx.io.out(sendHelp("twk send sms"));
+    return EXIT.ok;
   }
   const guess = nearest(channel, ["sms", "mms"]);
   throw usageError(`unknown command "send ${channel}"`, guess ? `did you mean \`twk send ${guess}\`?` : "twk send sms --help");
