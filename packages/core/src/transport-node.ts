@@ -2,13 +2,16 @@
 // The Node transport: node:http/https with keep-alive agents. Chosen by the `node` export condition
 // (see tsup.config.ts); never imported by the universal build.
 import http from "node:http";
-import https from "node:https";
+import type https from "node:https";
 import { TransportTimeoutError, type Transport } from "./transport.js";
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true }),
-};
+const httpAgent = new http.Agent({ keepAlive: true });
+// node:https pulls in TLS (~10 ms at startup): load it on the first https request only, so a CLI run
+// against the local sandbox never pays for it.
+let httpsModule: Promise<{ module: typeof https; agent: https.Agent }> | undefined;
+function loadHttps() {
+  return (httpsModule ??= import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
+}
 
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   const headers = new Headers();
@@ -21,10 +24,10 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
 
 /** Creates the node:http transport. */
 export function createNodeTransport(): Transport {
-  return (request, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const url = new URL(request.url);
-      const isHttps = url.protocol === "https:";
+  return async (request, timeoutMs) => {
+    const url = new URL(request.url);
+    const secure = url.protocol === "https:" ? await loadHttps() : undefined;
+    return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
       let settled = false;
@@ -36,9 +39,9 @@ export function createNodeTransport(): Transport {
         if (error) reject(error);
         else resolve(response!);
       };
-      const req = (isHttps ? https : http).request(
+      const req = (secure ? secure.module : http).request(
         url,
-        { method: request.method, headers, agent: isHttps ? agents["https:"] : agents["http:"] },
+        { method: request.method, headers, agent: secure ? secure.agent : httpAgent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -70,4 +73,5 @@ export function createNodeTransport(): Transport {
       req.on("error", (error) => finish(error));
       req.end(request.body);
     });
+  };
 }
