@@ -161,6 +161,20 @@ async function benchSandbox() {
   return { ...result, startMs, startInProcessMs: info.startMs, idleRss, rss };
 }
 
+// The ceiling of this machine and client: a bare node:http server answering every POST with a fixed 201 JSON.
+async function benchBaseline() {
+  const port = await freePort();
+  const code = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { const b = JSON.stringify({ sid: "SM" + "0".repeat(32), status: "queued", pad: "x".repeat(900) }); s.writeHead(201, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(b) }); s.end(b); }); }).listen(${port}, "127.0.0.1", () => console.log("up"));`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve) => child.stdout.once("data", resolve));
+  const body = "To=%2B15558675310&From=%2B15555550100&Body=Hello%20from%20the%20benchmark";
+  await load(port, "/", body, 1_000, CONNECTIONS);
+  const result = await load(port, "/", body, Math.min(MESSAGES, 20_000), CONNECTIONS);
+  const rss = rssMiB(child.pid);
+  await stop(child);
+  return { ...result, startMs: "—", idleRss: "—", rss };
+}
+
 function ensurePrism() {
   if (existsSync(prismBin)) return true;
   try {
@@ -222,6 +236,9 @@ const env = machine();
 console.log(`sandbox: ${MESSAGES} message creates at ${CONNECTIONS} connections…`);
 const sandbox = await benchSandbox();
 console.log(sandbox);
+console.log("baseline: bare node:http server…");
+const baseline = await benchBaseline();
+console.log(baseline);
 let prism = { skipped: "--no-prism" };
 if (!values["no-prism"]) {
   console.log(`prism: ${PRISM_REQUESTS} message creates at ${CONNECTIONS} connections…`);
@@ -247,6 +264,7 @@ another process, both on this machine, 127.0.0.1 only.
 | server | creates/s | p50 / p99 ms | start ms | idle RSS MiB | RSS after MiB | notes |
 | --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${row("@twilio-kit/sandbox (SQLite file, WAL, real clock)", sandbox, `${sandbox.requests.toLocaleString("en-US")} messages in ${sandbox.seconds} s; statuses:`)}
+${row("baseline: bare `node:http` server, fixed 201 body", baseline, `${baseline.requests.toLocaleString("en-US")} requests; the machine's ceiling for this client; statuses:`)}
 ${row(`Prism ${prism.version ?? ""} (\`prism mock\` of twilio_api_v2010.json)`, prism, prism.skipped ? "" : `${prism.requests?.toLocaleString("en-US")} requests in ${prism.seconds} s; statuses:`)}
 
 Targets (issue 4): ≥ 5,000 creates/s, start < 300 ms, RSS < 100 MiB after 100k messages.
