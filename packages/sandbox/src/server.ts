@@ -55,7 +55,11 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
 }
 
-const HANDLERS: Record<string, Handler> = { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers, ...monitorHandlers };
+// Handlers by domain, then operationId: operationIds repeat across specs (chat's CreateMessage is not ours).
+const HANDLERS: Record<string, Record<string, Handler>> = {
+  api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers },
+  monitor: monitorHandlers,
+};
 
 // A missing required param is a business-rule error with its own code at Twilio, not a generic 400.
 const REQUIRED_CODES: Record<string, Record<string, [number, string]>> = {
@@ -68,7 +72,7 @@ const TWILIO_HOST = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(?::\d+)?$/i;
 
 /** The routes the sandbox emulates statefully, as `METHOD /path` strings. */
 export function emulatedRoutes(): string[] {
-  return ROUTE_ROWS.filter((row) => row[3] in HANDLERS).map((row) => `${row[0]} ${row[1] === "api" ? "" : `/${row[1]}`}${row[2]}`);
+  return ROUTE_ROWS.filter((row) => HANDLERS[row[1]]?.[row[3]] !== undefined).map((row) => `${row[0]} ${row[1] === "api" ? "" : `/${row[1]}`}${row[2]}`);
 }
 
 /** Creates a sandbox (storage, clock, server) without listening yet. */
@@ -152,7 +156,7 @@ export function createSandbox(options: SandboxOptions = {}) {
     const principal = auth.authenticate(req.headers.authorization);
     const { operation, pathParams } = match;
     validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
-    const handler = HANDLERS[operation.operationId];
+    const handler = HANDLERS[operation.domain]?.[operation.operationId];
     if (!handler) {
       throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
     }
