@@ -5,7 +5,7 @@
 // Output is deterministic: same specs and overlays, same bytes.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { buildFacade, camel, facadeKeys } from "@twilio-kit/openapi/facade";
-import { SHADOWED_SPECS, loadOperations, loadSpec, specNames } from "@twilio-kit/openapi/load";
+import { SHADOWED_SPECS, loadOperations, loadSpec, runtimeRow, specNames } from "@twilio-kit/openapi/load";
 
 const outDir = new URL("../src/generated/", import.meta.url);
 const specsDir = new URL("../../../openapi/specs/", import.meta.url);
@@ -42,23 +42,6 @@ function firstSentence(text) {
   let sentence = match ? match[1] : plain;
   if (sentence.length > 160) sentence = `${sentence.slice(0, 157)}...`;
   return sentence || undefined;
-}
-
-/** The runtime row of core's operation table (same rules as packages/core/scripts/generate.mjs). */
-function coreRow(op) {
-  const row = {};
-  if (op.contentType && op.contentType !== "application/x-www-form-urlencoded") row.c = op.contentType;
-  const arrays = op.params.filter((p) => p.schema.type === "array").map((p) => p.name);
-  if (arrays.length) row.a = arrays;
-  const dates = op.params.filter((p) => p.schema.format === "date").map((p) => p.name);
-  if (dates.length) row.d = dates;
-  if (op.listKey) row.l = op.listKey;
-  const headers = op.params.filter((p) => p.in === "header").map((p) => p.name);
-  if (headers.length) row.h = headers;
-  const hasBody = op.method !== "GET" && op.method !== "DELETE";
-  const query = op.params.filter((p) => p.in === "query").map((p) => p.name);
-  if (hasBody && query.length) row.q = query;
-  return row;
 }
 
 const PAGING = new Set(["PageSize", "Page", "PageToken"]);
@@ -126,7 +109,7 @@ for (const name of specNames()) {
           flags.add(entry.f);
           params.push(entry);
         }
-        const entry = { r: op.route, k: coreRow(op), p: params };
+        const entry = { r: op.route, k: runtimeRow(op), p: params };
         if (summary) entry.s = summary;
         if (op.defaultOutputProperties?.length) entry.o = op.defaultOutputProperties;
         if (op.deprecated) entry.x = 1;
