@@ -7,7 +7,8 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     dts: true,
-    clean: true,
+    // dist is emptied by the build script: two parallel configs must not clean each other's output
+    clean: false,
     treeshake: true,
     // native addon and optional peer: resolved at run time, never bundled
     external: ["better-sqlite3", "@twilio-kit/core"],
