@@ -24,14 +24,8 @@ abstract class Node {
   }
 }
 
-abstract class Response extends Node {
-  constructor() {
-    super(element("Response", undefined));
-  }
-  /** The TwiML document, with the XML declaration. */
-  toString(): string {
-    return xmlDeclaration + render(this.node);
-  }
+function documentOf(root: XmlElement): string {
+  return xmlDeclaration + render(root);
 }
 
 // ---------------------------------------------------------------- Messaging
@@ -72,7 +66,14 @@ export class Message extends Node {
  * twiml.message("Thanks!");
  * return new Response(twiml.toString(), { headers: { "content-type": "text/xml" } });
  */
-export class MessagingResponse extends Response {
+export class MessagingResponse extends Node {
+  constructor() {
+    super(element("Response", undefined));
+  }
+  /** The TwiML document, with the XML declaration. */
+  toString(): string {
+    return documentOf(this.node);
+  }
   /** Reply with a message; the text may be given here or with `.body()`. */
   message(body?: string): Message;
   message(attributes: MessageAttributes, body?: string): Message;
@@ -213,9 +214,9 @@ export interface EnqueueAttributes {
   workflowSid?: string;
 }
 
-/** Verbs that may appear inside `<Gather>`. */
-export class Gather extends Node {
-  /** Speak text while gathering. */
+/** The verbs a caller hears, shared by `<Response>` and `<Gather>`: Say, Play and Pause. */
+abstract class SpokenVerbs extends Node {
+  /** Speak text (text-to-speech). */
   say(text: string): this;
   say(attributes: SayAttributes, text: string): this;
   say(first: SayAttributes | string, second?: string): this {
@@ -223,7 +224,7 @@ export class Gather extends Node {
     this.add("Say", attributes, text);
     return this;
   }
-  /** Play audio while gathering. */
+  /** Play an audio URL, or DTMF `digits`. */
   play(url?: string): this;
   play(attributes: PlayAttributes, url?: string): this;
   play(first?: PlayAttributes | string, second?: string): this {
@@ -231,12 +232,15 @@ export class Gather extends Node {
     this.add("Play", attributes, url);
     return this;
   }
-  /** Wait silently. */
+  /** Wait silently (`length` seconds, default 1). */
   pause(attributes?: PauseAttributes): this {
     this.add("Pause", attributes);
     return this;
   }
 }
+
+/** Verbs that may appear inside `<Gather>`: say, play and pause while gathering. */
+export class Gather extends SpokenVerbs {}
 
 /** Nouns of `<Dial>`: who to connect to. */
 export class Dial extends Node {
@@ -289,27 +293,13 @@ export class Dial extends Node {
  * twiml.gather({ input: "dtmf", numDigits: 1, action: "/menu" }).say("Press 1 for sales.");
  * twiml.say("Goodbye.");
  */
-export class VoiceResponse extends Response {
-  /** Speak text (text-to-speech). */
-  say(text: string): this;
-  say(attributes: SayAttributes, text: string): this;
-  say(first: SayAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Say", attributes, text);
-    return this;
+export class VoiceResponse extends SpokenVerbs {
+  constructor() {
+    super(element("Response", undefined));
   }
-  /** Play an audio URL, or DTMF `digits`. */
-  play(url?: string): this;
-  play(attributes: PlayAttributes, url?: string): this;
-  play(first?: PlayAttributes | string, second?: string): this {
-    const [attributes, url] = split(first, second);
-    this.add("Play", attributes, url);
-    return this;
-  }
-  /** Wait silently (`length` seconds, default 1). */
-  pause(attributes?: PauseAttributes): this {
-    this.add("Pause", attributes);
-    return this;
+  /** The TwiML document, with the XML declaration. */
+  toString(): string {
+    return documentOf(this.node);
   }
   /** Collect digits or speech; nest `say`/`play`/`pause` on the returned builder. */
   gather(attributes?: GatherAttributes): Gather {
