@@ -15,7 +15,11 @@ const packages = readdirSync(join(root, "packages"))
 /** pnpm as the workspace runs it (it rewrites `workspace:^` on pack), falling back to the pinned one. */
 function pnpm(args: string[], cwd: string): string {
   const execpath = process.env.npm_execpath;
-  if (execpath && /pnpm/.test(execpath)) return execFileSync(process.execPath, [execpath, ...args], { cwd, encoding: "utf8" });
+  if (execpath && /pnpm/.test(execpath)) {
+    // pnpm 12 ships as a native binary; older ones as a script for node
+    const isScript = /\.[cm]?js$/.test(execpath);
+    return execFileSync(isScript ? process.execPath : execpath, isScript ? [execpath, ...args] : args, { cwd, encoding: "utf8" });
+  }
   return execFileSync("npx", ["-y", "pnpm@12.4.2", ...args], { cwd, encoding: "utf8" });
 }
 
