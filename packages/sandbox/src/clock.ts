@@ -19,6 +19,22 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
   let isStopped = false;
   let chain: Promise<void> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
+  // The job whose runner is executing synchronously. A step that schedules the next step of the same
+  // resource moves this row instead of deleting it and inserting another (a lifecycle keeps one row).
+  let running: Job | undefined;
+  let runningRow: "kept" | "moved" | "gone" = "gone";
+
+  /** Runs a job; its row is deleted afterwards unless the runner moved or cancelled it. */
+  function runJob(job: Job): void | Promise<void> {
+    running = job;
+    runningRow = "kept";
+    try {
+      return run(job);
+    } finally {
+      running = undefined;
+      if (runningRow === "kept") store.removeJob(job.id);
+    }
+  }
 
   const now = (): number => (mode === "real" ? Date.now() + offsetMs : offsetMs);
 
@@ -56,9 +72,8 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       if (jobs.length === 0) break;
       store.transaction(() => {
         for (const job of jobs) {
-          store.removeJob(job.id);
           try {
-            track(run(job));
+            track(runJob(job));
           } catch (error) {
             // one broken job must not roll back (and so replay forever) the whole batch
             process.emitWarning(`[@twilio-kit/sandbox] job ${job.kind} ${job.ref} failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -77,8 +92,7 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       const job = store.dueJobs(target, 1)[0];
       if (!job) break;
       if (mode === "manual" && job.due > offsetMs) offsetMs = job.due;
-      store.removeJob(job.id);
-      await run(job);
+      await runJob(job);
     }
   }
 
@@ -88,11 +102,18 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
     /** Schedules a job `delayMs` from now. */
     schedule(delayMs: number, kind: string, ref: string, data?: unknown): void {
       const due = now() + Math.max(0, delayMs);
-      store.addJob(due, kind, ref, data);
+      if (running && runningRow === "kept" && running.kind === kind && running.ref === ref) {
+        store.moveJob(running.id, due, data);
+        runningRow = "moved";
+      } else {
+        store.addJob(due, kind, ref, data);
+      }
       arm(due);
     },
     /** Drops the pending jobs of a resource (optionally one kind). */
     cancel(ref: string, kind?: string): void {
+      // the running job's row goes with the others (removing it again afterwards would be a wasted write)
+      if (running && running.ref === ref && (kind === undefined || running.kind === kind)) runningRow = "gone";
       store.cancelJobs(ref, kind);
     },
     /** Moves virtual time forward, running every job that falls due, in order. */

@@ -74,8 +74,9 @@ function keysOf(doc: MessageDoc) {
   return { account_sid: doc.account_sid, key1: doc.to, key2: doc.from, date_ms: doc._sentMs };
 }
 
+// owner, To and From never change after creation: only the data and the sent date are rewritten
 function save(ctx: Context, doc: MessageDoc): void {
-  ctx.store.update("message", doc, keysOf(doc));
+  ctx.store.updateData("message", doc, doc._sentMs);
 }
 
 function priceOf(doc: MessageDoc): string {
