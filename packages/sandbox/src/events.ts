@@ -18,6 +18,8 @@ export function createEvents() {
   return {
     emit(event: SandboxEvent): void {
       counter++;
+      // most events have no listener (no SSE client, no waitFor): skip the copy
+      if (emitter.listenerCount("event") === 0) return;
       emitter.emit("event", { id: counter, ...event });
     },
     on(listener: (event: SandboxEvent & { id: number }) => void): () => void {
