@@ -144,7 +144,6 @@ function packedSize(dir) {
   return { unpacked: info.unpackedSize, files: info.entryCount };
 }
 const twkPack = packedSize(join(root, "packages/cli"));
-const corePack = packedSize(join(root, "packages/core"));
 let twilioCliSize = null;
 let twilioCliPackages = null;
 if (hasTwilioCli) {
@@ -200,8 +199,7 @@ const lines = [
   "| package | size | packages |",
   "|---|---|---|",
   `| @twilio-kit/cli (npm pack, unpacked) | ${mib(twkPack.unpacked)} (${twkPack.files} files) | 1 |`,
-  `| + @twilio-kit/core (declared dependency; bundled into twk, so not loaded at run time) | ${mib(corePack.unpacked)} | 1 |`,
-  `| = twk as published today | ${mib(twkPack.unpacked + corePack.unpacked)} | 2 |`,
+  "| (@twilio-kit/core and @twilio-kit/webhooks are bundled into twk: no runtime dependencies) | | |",
   hasTwilioCli ? `| twilio-cli ${TWILIO_CLI_VERSION} (node_modules on disk) | ${mib(twilioCliSize)} | ${twilioCliPackages} |` : "| twilio-cli | n/a | n/a |",
   "",
   "Target: < 20 MB. `@twilio-kit/sandbox` is an optional peer (only `twk sandbox start` needs it) and is not counted.",
