@@ -1,16 +1,18 @@
 /// <reference types="node" />
 // The Node transport: node:http/https with keep-alive agents. Chosen by the `node` export condition
 // (see tsup.config.ts); never imported by the universal build.
-import http from "node:http";
+import type http from "node:http";
 import type https from "node:https";
 import { TransportTimeoutError, type Transport } from "./transport.js";
 
-const httpAgent = new http.Agent({ keepAlive: true });
-// node:https pulls in TLS (~10 ms at startup): load it on the first https request only, so a CLI run
-// against the local sandbox never pays for it.
-let httpsModule: Promise<{ module: typeof https; agent: https.Agent }> | undefined;
-function loadHttps() {
-  return (httpsModule ??= import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
+type Client = { module: typeof http | typeof https; agent: http.Agent };
+// node:http and node:https (which pulls in TLS) are loaded on the first request of their scheme, so
+// importing the client costs nothing for them and a CLI run against the local sandbox never loads TLS.
+let plain: Promise<Client> | undefined;
+let secure: Promise<Client> | undefined;
+function clientFor(isHttps: boolean): Promise<Client> {
+  if (isHttps) return (secure ??= import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
+  return (plain ??= import("node:http").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
 }
 
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
@@ -26,7 +28,7 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
 export function createNodeTransport(): Transport {
   return async (request, timeoutMs) => {
     const url = new URL(request.url);
-    const secure = url.protocol === "https:" ? await loadHttps() : undefined;
+    const { module, agent } = await clientFor(url.protocol === "https:");
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
@@ -39,9 +41,9 @@ export function createNodeTransport(): Transport {
         if (error) reject(error);
         else resolve(response!);
       };
-      const req = (secure ? secure.module : http).request(
+      const req = module.request(
         url,
-        { method: request.method, headers, agent: secure ? secure.agent : httpAgent },
+        { method: request.method, headers, agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
