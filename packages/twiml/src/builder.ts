@@ -17,6 +17,12 @@ abstract class Node {
   constructor(node: XmlElement) {
     this.node = node;
   }
+  /** Adds a child verb or noun called as `verb(text)` or `verb(attributes, text)`; returns this builder. */
+  protected verb(name: string, first: object | string | undefined, second: string | undefined): this {
+    const [attributes, text] = split(first, second);
+    this.add(name, attributes, text);
+    return this;
+  }
   protected add(name: string, attributes: object | undefined, text?: string): XmlElement {
     const child = element(name, attributes as Attrs | undefined, text);
     this.node.children.push(child);
@@ -85,9 +91,7 @@ export class MessagingResponse extends Node {
   redirect(url: string): this;
   redirect(attributes: RedirectAttributes, url: string): this;
   redirect(first: RedirectAttributes | string, second?: string): this {
-    const [attributes, url] = split(first, second);
-    this.add("Redirect", attributes, url);
-    return this;
+    return this.verb("Redirect", first, second);
   }
 }
 
@@ -220,17 +224,13 @@ abstract class SpokenVerbs extends Node {
   say(text: string): this;
   say(attributes: SayAttributes, text: string): this;
   say(first: SayAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Say", attributes, text);
-    return this;
+    return this.verb("Say", first, second);
   }
   /** Play an audio URL, or DTMF `digits`. */
   play(url?: string): this;
   play(attributes: PlayAttributes, url?: string): this;
   play(first?: PlayAttributes | string, second?: string): this {
-    const [attributes, url] = split(first, second);
-    this.add("Play", attributes, url);
-    return this;
+    return this.verb("Play", first, second);
   }
   /** Wait silently (`length` seconds, default 1). */
   pause(attributes?: PauseAttributes): this {
@@ -248,41 +248,31 @@ export class Dial extends Node {
   number(phoneNumber: string): this;
   number(attributes: NumberAttributes, phoneNumber: string): this;
   number(first: NumberAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Number", attributes, text);
-    return this;
+    return this.verb("Number", first, second);
   }
   /** Dial a Voice SDK client identity. */
   client(identity: string): this;
   client(attributes: DialNounAttributes, identity: string): this;
   client(first: DialNounAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Client", attributes, text);
-    return this;
+    return this.verb("Client", first, second);
   }
   /** Dial a SIP URI. */
   sip(sipUrl: string): this;
   sip(attributes: SipAttributes, sipUrl: string): this;
   sip(first: SipAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Sip", attributes, text);
-    return this;
+    return this.verb("Sip", first, second);
   }
   /** Join a conference room by name. */
   conference(name: string): this;
   conference(attributes: ConferenceAttributes, name: string): this;
   conference(first: ConferenceAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Conference", attributes, text);
-    return this;
+    return this.verb("Conference", first, second);
   }
   /** Take the first caller waiting in a queue. */
   queue(name: string): this;
   queue(attributes: QueueAttributes, name: string): this;
   queue(first: QueueAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Queue", attributes, text);
-    return this;
+    return this.verb("Queue", first, second);
   }
 }
 
@@ -321,9 +311,7 @@ export class VoiceResponse extends SpokenVerbs {
   redirect(url: string): this;
   redirect(attributes: RedirectAttributes, url: string): this;
   redirect(first: RedirectAttributes | string, second?: string): this {
-    const [attributes, url] = split(first, second);
-    this.add("Redirect", attributes, url);
-    return this;
+    return this.verb("Redirect", first, second);
   }
   /** End the call. */
   hangup(): this {
@@ -339,9 +327,7 @@ export class VoiceResponse extends SpokenVerbs {
   enqueue(name: string): this;
   enqueue(attributes: EnqueueAttributes, name: string): this;
   enqueue(first: EnqueueAttributes | string, second?: string): this {
-    const [attributes, text] = split(first, second);
-    this.add("Enqueue", attributes, text);
-    return this;
+    return this.verb("Enqueue", first, second);
   }
   /** Take the caller out of its queue. */
   leave(): this {
