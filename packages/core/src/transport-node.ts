@@ -29,6 +29,8 @@ export function createNodeTransport(): Transport {
   return async (request, timeoutMs) => {
     const url = new URL(request.url);
     const { module, agent } = await clientFor(url.protocol === "https:");
+    // Aborted while the module loaded: open no socket at all.
+    if (request.signal?.aborted) throw request.signal.reason;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
@@ -70,9 +72,10 @@ export function createNodeTransport(): Transport {
         finish(request.signal!.reason);
         req.destroy();
       };
+      // The listener goes first: destroying the request on abort emits an error that must be handled.
+      req.on("error", (error) => finish(error));
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (error) => finish(error));
       req.end(request.body);
     });
   };

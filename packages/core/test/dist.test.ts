@@ -56,6 +56,13 @@ describe("node build (node:http transport)", () => {
     expect(error.headers.get("content-type")).toBe("application/json");
   });
 
+  it("rejects with the reason of a signal aborted before the call, without connecting", async () => {
+    const before = server.seen.length;
+    const twilio = core.createTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: server.url });
+    await expect(twilio.messages.list({}, { signal: AbortSignal.abort(new Error("too late")) })).rejects.toThrow("too late");
+    expect(server.seen.length).toBe(before);
+  });
+
   it("times out a silent server and aborts on the caller's signal", async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
