@@ -1,6 +1,7 @@
-// The virtual clock: every state machine (message lifecycle, call progress, TwiML pauses, Gather
-// timeouts) schedules jobs in SQLite at a virtual time. `real` runs them on timers, `manual` only when
-// `advance(ms)` moves time, which makes tests deterministic: no sleeps, no timed assertions.
+// The virtual clock: state machines (call progress, TwiML pauses, Gather timeouts, status callbacks)
+// schedule durable jobs in SQLite at a virtual time; notices (events of a state that is computed from
+// stored times, like a message's status) are kept in memory. `real` runs both on timers, `manual` only
+// when `advance(ms)` moves time, which makes tests deterministic: no sleeps, no timed assertions.
 import type { Job, Store } from "./store.js";
 
 /** `real`: virtual time follows the wall clock (plus any advance); `manual`: time moves only on advance. */
@@ -10,6 +11,46 @@ export type ClockMode = "real" | "manual";
 export type JobRunner = (job: Job) => void | Promise<void>;
 
 const BATCH = 500;
+
+/** A notice: in-memory work at a virtual time (lost on restart, so only for what needs no durability). */
+interface Notice {
+  due: number;
+  seq: number;
+  run: () => void;
+}
+
+// Min-heap of notices by (due, seq): earlier first, and in scheduling order at the same time.
+function before(a: Notice, b: Notice): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+function pushNotice(heap: Notice[], notice: Notice): void {
+  let i = heap.push(notice) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function popNotice(heap: Notice[]): Notice | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  heap[0] = last;
+  for (let i = 0; ; ) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let least = i;
+    if (left < heap.length && before(heap[left]!, heap[least]!)) least = left;
+    if (right < heap.length && before(heap[right]!, heap[least]!)) least = right;
+    if (least === i) break;
+    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+    i = least;
+  }
+  return top;
+}
 
 /** Creates the clock and scheduler over the store's job table. */
 export function createClock(store: Store, mode: ClockMode, run: JobRunner, startMs = Date.now()) {
@@ -23,6 +64,11 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
   // resource moves this row instead of deleting it and inserting another (a lifecycle keeps one row).
   let running: Job | undefined;
   let runningRow: "kept" | "moved" | "gone" = "gone";
+  const notices: Notice[] = [];
+  let noticeSeq = 0;
+  // Lower bound of the earliest job's due time (an early guess only costs a query): the notice timer
+  // fires often and must not query the job table each time.
+  let jobsDue = store.nextDue() ?? Number.POSITIVE_INFINITY;
 
   /** Runs a job; its row is deleted afterwards unless the runner moved or cancelled it. */
   function runJob(job: Job): void | Promise<void> {
@@ -65,8 +111,27 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
     return next;
   }
 
+  /** Runs the notices due by `until`; a failing one is reported, never fatal. */
+  function runNotices(until: number): void {
+    while (notices.length > 0 && notices[0]!.due <= until) {
+      const notice = popNotice(notices)!;
+      try {
+        notice.run();
+      } catch (error) {
+        process.emitWarning(`[@twilio-kit/sandbox] notice failed: ${(error as Error)?.stack ?? String(error)}`);
+      }
+    }
+  }
+
+  function nextDue(): number | undefined {
+    const due = Math.min(jobsDue, notices[0]?.due ?? Number.POSITIVE_INFINITY);
+    return due === Number.POSITIVE_INFINITY ? undefined : due;
+  }
+
   // Real mode: run everything due in batched transactions; follow-up work runs concurrently.
   function runRealBatch(): void {
+    runNotices(now());
+    if (jobsDue > now()) return arm(nextDue());
     for (;;) {
       const jobs = store.dueJobs(now(), BATCH);
       if (jobs.length === 0) break;
@@ -82,14 +147,22 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       });
       if (jobs.length < BATCH) break;
     }
-    arm(store.nextDue());
+    jobsDue = store.nextDue() ?? Number.POSITIVE_INFINITY;
+    arm(nextDue());
   }
 
-  // Manual mode (and advance in real mode): one job at a time, in time order, awaiting its effects,
-  // so a webhook answered at t=1 can schedule work at t=2 before anything due at t=5 runs.
+  // Manual mode (and advance in real mode): one job or notice at a time, in time order (a notice
+  // first at the same time), awaiting each job's effects, so a webhook answered at t=1 can schedule
+  // work at t=2 before anything due at t=5 runs.
   async function runUntil(target: number): Promise<void> {
     for (;;) {
       const job = store.dueJobs(target, 1)[0];
+      const notice = notices[0];
+      if (notice && notice.due <= target && (!job || notice.due <= job.due)) {
+        if (mode === "manual" && notice.due > offsetMs) offsetMs = notice.due;
+        runNotices(notice.due);
+        continue;
+      }
       if (!job) break;
       if (mode === "manual" && job.due > offsetMs) offsetMs = job.due;
       await runJob(job);
@@ -102,6 +175,7 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
     /** Schedules a job `delayMs` from now. */
     schedule(delayMs: number, kind: string, ref: string, data?: unknown): void {
       const due = now() + Math.max(0, delayMs);
+      jobsDue = Math.min(jobsDue, due);
       if (running && runningRow === "kept" && running.kind === kind && running.ref === ref) {
         store.moveJob(running.id, due, data);
         runningRow = "moved";
@@ -116,6 +190,11 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       if (running && running.ref === ref && (kind === undefined || running.kind === kind)) runningRow = "gone";
       store.cancelJobs(ref, kind);
     },
+    /** Runs `run` at virtual time `due` (in memory: a restart drops it). For events of computed states. */
+    notify(due: number, run: () => void): void {
+      pushNotice(notices, { due, seq: noticeSeq++, run });
+      arm(due);
+    },
     /** Moves virtual time forward, running every job that falls due, in order. */
     advance(ms: number): Promise<void> {
       if (!Number.isFinite(ms) || ms < 0) throw new TypeError(`[@twilio-kit/sandbox] advance(ms) needs a finite ms >= 0, got ${ms}`);
@@ -123,7 +202,7 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
         if (mode === "real") {
           offsetMs += ms;
           await runUntil(now());
-          arm(store.nextDue());
+          arm(nextDue());
         } else {
           const target = offsetMs + ms;
           await runUntil(target);

@@ -3,7 +3,7 @@
 import type { Twilio } from "@twilio-kit/core";
 import type { ClockMode } from "./clock.js";
 import type { SandboxEvent } from "./events.js";
-import { deliverInboundSms, type InboundSms, type InboundSmsResult } from "./messages.js";
+import { deliverInboundSms, loadMessage, settleMessage, type InboundSms, type InboundSmsResult } from "./messages.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./server.js";
 import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -143,7 +143,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     async waitForMessageStatus(messageSid, status, options) {
       await waitFor(
         `message ${messageSid} to be ${status}`,
-        () => (store.get("message", messageSid)?.status === status ? true : undefined),
+        () => (loadMessage(ctx, messageSid)?.status === status ? true : undefined),
         (event) => (event.type === "message.status" && event.sid === messageSid && event.status === status ? true : undefined),
         options,
       );
@@ -153,10 +153,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         (filter.to === undefined || doc.to === filter.to) && (filter.from === undefined || doc.from === filter.from) && (filter.direction === undefined || doc.direction === filter.direction);
       return waitFor(
         `a message matching ${JSON.stringify(filter)}`,
-        () => store.list("message", { key1: filter.to, key2: filter.from, order: "desc", limit: 200 }).map((row) => row.doc).find(fits),
+        () => store.list("message", { key1: filter.to, key2: filter.from, order: "desc", limit: 200 }).map((row) => settleMessage(ctx, row.doc)).find(fits),
         (event) => {
           if (event.type !== "message.created") return undefined;
-          const doc = store.get("message", event.sid as string);
+          const doc = loadMessage(ctx, event.sid as string);
           return doc && fits(doc) ? doc : undefined;
         },
         options,

@@ -48,7 +48,12 @@ export interface MessageDoc extends Doc {
   /** Final outcome chosen at creation: `delivered`, or a failure with its 30xxx code. */
   _outcome: { status: "delivered" | "undelivered" | "failed"; code: number | null };
   _sentMs: number | null;
+  /** The lifecycle's steps still ahead, in time order: the status is computed from them on read. */
+  _plan: Step[];
 }
+
+/** A planned status change: at virtual time `at` (ms) the message becomes `status`. */
+type Step = [at: number, status: MessageStatus];
 
 /** `+1…30003` style destinations fail after sending, with the code in their last five digits. */
 const FAILURE_RULES: Record<string, { status: "undelivered" | "failed"; message: string }> = {
@@ -70,13 +75,20 @@ const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "
 const START_WORDS = new Set(["START", "YES", "UNSTOP"]);
 const MAX_REDIRECTS = 10;
 
+// The indexed date is the sent date, known in advance from the plan: `DateSent` filters clamp to now.
+function sentMsOf(doc: MessageDoc): number | null {
+  if (doc._sentMs !== null) return doc._sentMs;
+  const step = doc._plan.find(([, status]) => status === "sent" || status === "delivered" || status === "undelivered");
+  return step ? step[0] : null;
+}
+
 function keysOf(doc: MessageDoc) {
-  return { account_sid: doc.account_sid, key1: doc.to, key2: doc.from, date_ms: doc._sentMs };
+  return { account_sid: doc.account_sid, key1: doc.to, key2: doc.from, date_ms: sentMsOf(doc) };
 }
 
 // owner, To and From never change after creation: only the data and the sent date are rewritten
 function save(ctx: Context, doc: MessageDoc): void {
-  ctx.store.updateData("message", doc, doc._sentMs);
+  ctx.store.updateData("message", doc, sentMsOf(doc));
 }
 
 function priceOf(doc: MessageDoc): string {
@@ -134,7 +146,9 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
     _cbMethod: (input.statusCallbackMethod ?? "POST").toUpperCase(),
     _outcome: rule ? { status: rule.status, code: Number(bareNumber(input.to).slice(-5)) } : { status: "delivered", code: null },
     _sentMs: isInbound ? nowMs : null,
+    _plan: [],
   };
+  if (!isInbound) doc._plan = stepsAfter(ctx, doc, doc.status, nowMs, input.sendAtMs);
   ctx.store.transaction(() => {
     ctx.store.insert("message", doc, keysOf(doc));
     input.mediaUrls.forEach((url) => {
@@ -151,31 +165,124 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
       };
       ctx.store.insert("media", media, { account_sid: input.accountSid, parent_sid: sid });
     });
-    if (!isInbound) {
-      if (input.sendAtMs !== undefined) ctx.clock.schedule(input.sendAtMs - nowMs, "msg", sid);
-      else ctx.clock.schedule(ctx.delays.sendingMs, "msg", sid);
-    }
+    follow(ctx, doc);
   });
   ctx.events.emit({ type: "message.created", at: nowMs, sid, status: doc.status, direction: doc.direction, to: doc.to, from: doc.from, accountSid: doc.account_sid });
   return doc;
 }
 
-/** Moves a message to a status: stores it, emits the event and sends the status callback. */
-export function setMessageStatus(ctx: Context, doc: MessageDoc, status: MessageStatus, errorCode: number | null = null): Promise<void> | void {
-  const nowMs = ctx.clock.now();
+/**
+ * The lifecycle ahead of a status, from `fromMs`: scheduled → queued → sending → sent → delivered,
+ * or the failure chosen at creation (`failed` instead of `sent`, `undelivered` instead of `delivered`).
+ */
+function stepsAfter(ctx: Context, doc: MessageDoc, status: MessageStatus, fromMs: number, sendAtMs?: number): Step[] {
+  const { sendingMs, sentMs, deliveredMs } = ctx.delays;
+  const steps: Step[] = [];
+  let at = fromMs;
+  switch (status) {
+    case "scheduled":
+      at = sendAtMs ?? at;
+      steps.push([at, "queued"]);
+    // falls through
+    case "accepted":
+    case "queued":
+      steps.push([(at += sendingMs), "sending"]);
+    // falls through
+    case "sending":
+      if (doc._outcome.status === "failed") {
+        steps.push([at + sentMs, "failed"]);
+        break;
+      }
+      steps.push([(at += sentMs), "sent"]);
+    // falls through
+    case "sent":
+      steps.push([at + deliveredMs, doc._outcome.status]);
+      break;
+    default:
+      break;
+  }
+  return steps;
+}
+
+/** Sets the fields a status carries (sent date and price, error code), as of `atMs`. */
+function applyStatus(doc: MessageDoc, status: MessageStatus, atMs: number, errorCode: number | null = null): void {
   doc.status = status;
-  const stamp = rfc2822(nowMs);
+  const stamp = rfc2822(atMs);
   doc.date_updated = stamp;
   if ((status === "sent" || status === "delivered" || status === "undelivered") && doc.date_sent === null) {
     doc.date_sent = stamp;
-    doc._sentMs = nowMs;
+    doc._sentMs = atMs;
     doc.price = priceOf(doc);
   }
   if (status === "failed" || status === "undelivered") {
     doc.error_code = errorCode ?? doc._outcome.code ?? 30008;
     doc.error_message = ERROR_MESSAGES[doc.error_code] ?? null;
   }
-  if (FINAL.has(status)) ctx.clock.cancel(doc.sid, "msg");
+}
+
+/**
+ * Brings a stored message to virtual time `untilMs` by applying its due steps (in memory: reads
+ * never write). With `through`, stops after the step to that status at exactly `untilMs`.
+ */
+function settle(doc: MessageDoc, untilMs: number, through?: MessageStatus): MessageDoc {
+  while (doc._plan.length > 0 && doc._plan[0]![0] <= untilMs) {
+    const [at, status] = doc._plan.shift()!;
+    applyStatus(doc, status, at);
+    if (status === through && at === untilMs) break;
+  }
+  return doc;
+}
+
+/** A message as it is now (its lifecycle applied), or undefined. */
+export function loadMessage(ctx: Context, sid: string): MessageDoc | undefined {
+  const doc = ctx.store.get<MessageDoc>("message", sid);
+  return doc && settle(doc, ctx.clock.now());
+}
+
+/** A listed or stored message document as it is now. */
+export function settleMessage(ctx: Context, doc: Doc): MessageDoc {
+  return settle(doc as MessageDoc, ctx.clock.now());
+}
+
+/**
+ * Follows a message's plan: an in-memory notice per step emits its `message.status` event, and with a
+ * StatusCallback one durable job at a time waits for the next step that Twilio calls back for.
+ * Replaces whatever was following the message before (a re-plan).
+ */
+function follow(ctx: Context, doc: MessageDoc): void {
+  if (doc._plan.length === 0) {
+    ctx.lifecycles.delete(doc.sid);
+    return;
+  }
+  const token = {};
+  ctx.lifecycles.set(doc.sid, token);
+  const { sid, to, from, direction, account_sid: accountSid } = doc;
+  const last = doc._plan[doc._plan.length - 1]!;
+  for (const step of doc._plan) {
+    const [at, status] = step;
+    const errorCode = status === "failed" || status === "undelivered" ? (doc._outcome.code ?? 30008) : null;
+    ctx.clock.notify(at, () => {
+      if (ctx.lifecycles.get(sid) !== token) return;
+      if (step === last) ctx.lifecycles.delete(sid);
+      ctx.events.emit({ type: "message.status", at, sid, status, errorCode, to, from, direction, accountSid });
+    });
+  }
+  scheduleCallback(ctx, doc);
+}
+
+function scheduleCallback(ctx: Context, doc: MessageDoc): void {
+  if (!doc._cb) return;
+  const next = doc._plan.find(([, status]) => CALLBACK_STATUSES.has(status));
+  if (next) ctx.clock.schedule(next[0] - ctx.clock.now(), "msg", doc.sid, { at: next[0], status: next[1] });
+}
+
+/** Moves a message to a status now (cancel, forced status): re-plans the rest, stores it, emits the event and sends the status callback. */
+export function setMessageStatus(ctx: Context, doc: MessageDoc, status: MessageStatus, errorCode: number | null = null): Promise<void> | void {
+  const nowMs = ctx.clock.now();
+  applyStatus(doc, status, nowMs, errorCode);
+  doc._plan = FINAL.has(status) ? [] : stepsAfter(ctx, doc, status, nowMs);
+  ctx.clock.cancel(doc.sid, "msg");
+  follow(ctx, doc);
   save(ctx, doc);
   ctx.events.emit({ type: "message.status", at: nowMs, sid: doc.sid, status, errorCode: doc.error_code, to: doc.to, from: doc.from, direction: doc.direction, accountSid: doc.account_sid });
   // Twilio sends no callback for the initial status (queued/accepted/scheduled) nor for `sending`
@@ -214,27 +321,15 @@ function rawDlrDate(ms: number): string {
   return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}`;
 }
 
-/** One step of the outbound lifecycle (`msg` jobs): scheduled → queued → sending → sent → delivered. */
+/** A status callback job (`msg`): calls back with the message as of that step, then waits for the next one. */
 export function runMessageJob(ctx: Context, job: Job): Promise<void> | void {
   const doc = ctx.store.get<MessageDoc>("message", job.ref);
-  if (!doc) return;
-  switch (doc.status) {
-    case "scheduled":
-      ctx.clock.schedule(ctx.delays.sendingMs, "msg", doc.sid);
-      return setMessageStatus(ctx, doc, "queued");
-    case "accepted":
-    case "queued":
-      ctx.clock.schedule(ctx.delays.sentMs, "msg", doc.sid);
-      return setMessageStatus(ctx, doc, "sending");
-    case "sending":
-      if (doc._outcome.status === "failed") return setMessageStatus(ctx, doc, "failed", doc._outcome.code);
-      ctx.clock.schedule(ctx.delays.deliveredMs, "msg", doc.sid);
-      return setMessageStatus(ctx, doc, "sent");
-    case "sent":
-      return setMessageStatus(ctx, doc, doc._outcome.status, doc._outcome.code);
-    default:
-      return;
-  }
+  if (!doc || job.data === null) return;
+  const step = JSON.parse(job.data) as { at: number; status: MessageStatus };
+  settle(doc, step.at, step.status);
+  if (doc.status !== step.status) return;
+  scheduleCallback(ctx, doc);
+  return sendStatusCallback(ctx, doc);
 }
 
 // Twilio's magic test numbers: the same inputs give the same errors as with test credentials.
@@ -305,7 +400,7 @@ function dateFilter(value: string, name: string): number {
 }
 
 function ownedMessage(ctx: Context, accountSid: string, sid: string, rawPath: string): MessageDoc {
-  const doc = ctx.store.get<MessageDoc>("message", sid);
+  const doc = loadMessage(ctx, sid);
   if (!doc || doc.account_sid !== accountSid) throw notFound(rawPath);
   return doc;
 }
@@ -352,11 +447,15 @@ export const messageHandlers: Record<string, Handler> = {
       const value = filters["DateSent<"];
       dateTo = dateFilter(value, "DateSent<") + (/^\d{4}-\d{2}-\d{2}$/.test(value) ? day : 1000);
     }
+    // the indexed sent date may be a planned one: a message counts as sent once that time has come
+    const nowMs = ctx.clock.now();
+    if (dateFrom !== undefined || dateTo !== undefined) dateTo = Math.min(dateTo ?? Number.MAX_SAFE_INTEGER, nowMs + 1);
     const body = pageOf(ctx.store, params, {
       kind: "message",
       path: `/2010-04-01/Accounts/${account.sid}/Messages.json`,
       listKey: "messages",
       filters,
+      map: (doc) => toWire(settle(doc as MessageDoc, nowMs)),
       query: { accountSid: account.sid, key1: filters.To, key2: filters.From, dateFrom, dateTo, order: "desc" },
     });
     return { status: 200, body };
@@ -394,6 +493,7 @@ export const messageHandlers: Record<string, Handler> = {
       ctx.store.removeChildren("media", doc.sid);
       ctx.clock.cancel(doc.sid);
     });
+    ctx.lifecycles.delete(doc.sid);
     ctx.events.emit({ type: "message.deleted", at: ctx.clock.now(), sid: doc.sid });
     return { status: 204 };
   },
@@ -592,7 +692,7 @@ function replyFrom(ctx: Context, inbound: MessageDoc, verb: TwimlNode, delivery:
  * @throws SandboxHttpError 404 for an unknown SID, 400 for a status outside the enum
  */
 export async function forceMessageStatus(ctx: Context, sid: string, status: string, errorCode?: number): Promise<Record<string, unknown>> {
-  const doc = ctx.store.get<MessageDoc>("message", sid);
+  const doc = loadMessage(ctx, sid);
   if (!doc) throw new SandboxHttpError(404, 20404, `Message ${sid} was not found`);
   const allowed = ["queued", "sending", "sent", "failed", "delivered", "undelivered", "received", "read", "canceled"];
   if (!allowed.includes(status)) throw badRequest(INVALID_PARAMETER, `Status must be one of ${allowed.join(", ")}`);

@@ -90,7 +90,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   const tokens = new Map<string, string>();
 
   // the context is filled in below; handlers only run after construction
-  const ctx = { store, events, sid, delays } as Context;
+  const ctx = { store, events, sid, delays, lifecycles: new Map() } as Context;
   const clock = createClock(
     store,
     options.clock ?? "real",
@@ -215,6 +215,7 @@ export function createSandbox(options: SandboxOptions = {}) {
     reset(): void {
       store.transaction(() => {
         store.wipe();
+        ctx.lifecycles.clear();
         ctx.invalidateAuth();
         seedDefaults();
       });

@@ -83,9 +83,11 @@ CREATE INDEX IF NOT EXISTS deliveries_ref ON deliveries (ref);
 export function openStore(file: string) {
   const db: SqliteDatabase = new Database(file);
   if (file !== ":memory:") db.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode: committed transactions survive a process crash; only power loss can lose the last ones
-  db.pragma("synchronous = NORMAL");
-  // checkpoints fsync: one per ~40 MiB of WAL instead of per 4 MiB keeps bursts of writes fast
+  // OFF: a commit hands its WAL frames to the OS before the answer goes out, so it survives a crash or
+  // `kill -9` of the process; nothing is fsynced, so an OS crash or power loss can lose recent writes.
+  // NORMAL would fsync at every checkpoint: measured, those stalls cost half of all write time.
+  db.pragma("synchronous = OFF");
+  // one checkpoint per ~40 MiB of WAL instead of per 4 MiB keeps bursts of writes fast
   db.pragma("wal_autocheckpoint = 10000");
   db.pragma("journal_size_limit = 67108864");
   db.pragma("foreign_keys = OFF");
