@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, control } from "./helpers.js";
+import { api, control, startReceiver } from "./helpers.js";
 
 const bin = new URL("../dist/bin.js", import.meta.url);
 let dir: string;
@@ -71,6 +71,8 @@ describe("durability", () => {
     );
     expect(created.every((result) => result.status === 201)).toBe(true);
     const sub = await api(first.url, "POST", "/api/2010-04-01/Accounts.json", { ...auth, form: { FriendlyName: "survivor" } });
+    const receiver = await startReceiver();
+    const tracked = await api(first.url, "POST", path, { ...auth, form: { To: "+15558675310", From: first.phoneNumber, Body: "with callbacks", StatusCallback: receiver.url } });
     await killed(first.child, "SIGKILL");
 
     const second = await startBin(db);
@@ -79,10 +81,15 @@ describe("durability", () => {
     for (const result of created) expect(sids.has(result.body.sid)).toBe(true);
     const account = await api(second.url, "GET", `/api/2010-04-01/Accounts/${sub.body.sid}.json`, { user: sub.body.sid, password: sub.body.auth_token });
     expect(account.body.friendly_name).toBe("survivor");
-    // the lifecycle jobs were stored too: the clock picks them up after the restart
+    // the lifecycle plan and the callback job were stored too: they go on after the restart
     await control(second.url, "POST", "/clock/advance", { ms: 60_000 });
     const after = await api(second.url, "GET", `/api${created[0]!.body.uri}`, auth);
     expect(after.body.status).toBe("delivered");
+    expect(receiver.received.map((request) => `${request.params.MessageSid} ${request.params.MessageStatus}`)).toEqual([
+      `${tracked.body.sid} sent`,
+      `${tracked.body.sid} delivered`,
+    ]);
+    await receiver.close();
     await killed(second.child, "SIGTERM");
   });
 

@@ -192,6 +192,52 @@ describe("reading, redacting and deleting messages", () => {
     expect((await get(`${messagesPath}?DateSent%3C=2025-01-15`)).body.messages).toHaveLength(2);
   });
 
+  it("counts a message for DateSent filters only once its sent time has come", async () => {
+    await send({ To: "+15558675310", From: sandbox.phoneNumber, Body: "a" });
+    expect((await get(`${messagesPath}?DateSent=2025-01-15`)).body.messages).toHaveLength(0);
+    expect((await get(messagesPath)).body.messages[0]).toMatchObject({ status: "queued", date_sent: null });
+    await sandbox.advance(500);
+    const [listed] = (await get(`${messagesPath}?DateSent=2025-01-15`)).body.messages;
+    expect(listed).toMatchObject({ status: "sent", price: "-0.00790" });
+    expect(listed.date_sent).toBe("Wed, 15 Jan 2025 12:00:00 +0000");
+  });
+
+  it("re-plans the lifecycle after a forced status: sent, then delivered with its callback", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { body } = await send({ To: "+15558675310", From: sandbox.phoneNumber, Body: "hi", StatusCallback: receiver.url });
+      const statuses: string[] = [];
+      sandbox.onEvent((event) => {
+        if (event.type === "message.status" && event.sid === body.sid) statuses.push(event.status as string);
+      });
+      await control(sandbox.url, "POST", `/messages/${body.sid}/status`, { Status: "sent" });
+      await sandbox.advance(60_000);
+      expect(statuses).toEqual(["sent", "delivered"]);
+      expect(receiver.received.map((request) => request.params.MessageStatus)).toEqual(["sent", "delivered"]);
+      expect((await get(`/api${body.uri}`)).body.status).toBe("delivered");
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("stops the lifecycle of a deleted message and of everything on reset", async () => {
+    const { body } = await send({ To: "+15558675310", From: sandbox.phoneNumber, Body: "hi" });
+    const { body: other } = await send({ To: "+15558675311", From: sandbox.phoneNumber, Body: "hi", StatusCallback: "http://127.0.0.1:9/none" });
+    const events: string[] = [];
+    sandbox.onEvent((event) => {
+      if (event.type === "message.status") events.push(`${event.sid === body.sid ? "a" : "b"} ${event.status}`);
+    });
+    // a sent message may be deleted while its delivery is still ahead
+    await control(sandbox.url, "POST", `/messages/${body.sid}/status`, { Status: "sent" });
+    expect((await api(sandbox.url, "DELETE", `/api${body.uri}`, { user: sandbox.accountSid, password: sandbox.authToken })).status).toBe(204);
+    await sandbox.advance(1_000);
+    expect(events).toEqual(["a sent", "b sending", "b sent"]);
+    sandbox.reset();
+    await sandbox.advance(60_000);
+    expect(events).toEqual(["a sent", "b sending", "b sent"]);
+    expect(sandbox.webhooks(other.sid)).toEqual([]);
+  });
+
   it("redacts the body of a delivered message and deletes it", async () => {
     const { body } = await send({ To: "+15558675310", From: sandbox.phoneNumber, Body: "secret" });
     const early = await api(sandbox.url, "DELETE", `/api${body.uri}`, { user: sandbox.accountSid, password: sandbox.authToken });
