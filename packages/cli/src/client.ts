@@ -43,7 +43,32 @@ function fromProfile(env: NodeJS.ProcessEnv, name: string, how: string): Resolve
     const known = listProfiles(env).profiles.map((p) => p.name);
     throw new CliError(`no profile named ${JSON.stringify(name)} (${how})`, EXIT.auth, known.length ? `profiles: ${known.join(", ")}` : "create one with `twk login`");
   }
-  return { ...found.profile, source: `profile ${name}${found.source === "twilio-cli" ? " (twilio-cli)" : ""}` };
+  const { profile } = found;
+  if (!profile.authToken && !(profile.apiKey && profile.apiSecret)) {
+    // An imported twilio-cli profile whose secret stayed in the system keychain
+    throw new CliError(`profile ${name} has no ${profile.apiKey ? "API secret" : "auth token or API key"}`, EXIT.auth, `supply it: echo "$SECRET" | twk login --profile ${name} --secret-stdin`);
+  }
+  return { ...profile, source: `profile ${name}${found.source === "twilio-cli" ? " (twilio-cli)" : ""}` };
+}
+
+/** Region and edge are host labels (`ie1`, `dublin`); anything else would build another host name. */
+const HOST_LABEL = /^[a-z0-9-]{1,32}$/i;
+
+/**
+ * The first of the flag, the env variable and the profile's value, checked.
+ * @throws CliError (usage) naming where a malformed value came from.
+ */
+function hostLabel(flags: FlagValues, env: NodeJS.ProcessEnv, found: ResolvedCredentials, key: "region" | "edge"): string | undefined {
+  const envName = key === "region" ? "TWILIO_REGION" : "TWILIO_EDGE";
+  const [value, from] = [
+    [stringFlag(flags, key), `--${key}`],
+    [env[envName], envName],
+    [found[key], `the ${key} of ${found.source}`],
+  ].find(([v]) => v) ?? [undefined, ""];
+  if (value !== undefined && !HOST_LABEL.test(value)) {
+    throw new CliError(`${from} must be letters, digits and dashes (e.g. ${key === "region" ? "ie1" : "dublin"}), got ${JSON.stringify(value.slice(0, 40))}`, EXIT.usage);
+  }
+  return value;
 }
 
 /**
@@ -74,8 +99,8 @@ export function resolveCredentials(flags: FlagValues, env: NodeJS.ProcessEnv): R
   }
   // Where requests go is part of the credentials' context, but a flag or env always wins.
   const baseUrl = stringFlag(flags, "base-url") ?? env.TWILIO_BASE_URL ?? found.baseUrl;
-  const region = stringFlag(flags, "region") ?? env.TWILIO_REGION ?? found.region;
-  const edge = stringFlag(flags, "edge") ?? env.TWILIO_EDGE ?? found.edge;
+  const region = hostLabel(flags, env, found, "region");
+  const edge = hostLabel(flags, env, found, "edge");
   const result: ResolvedCredentials = { ...found };
   if (baseUrl) result.baseUrl = baseUrl;
   if (region) result.region = region;
@@ -92,11 +117,14 @@ export interface CliClient {
 
 /**
  * A core client over just the routes a command uses (their table rows come from the command table).
+ * Requests go to `{domain}.{edge}.{region}.twilio.com`, or to the base URL when one is set.
  * @throws CliError (auth) when credentials are missing.
  */
-export function createCliClient(flags: FlagValues, env: NodeJS.ProcessEnv, table: Record<string, OperationSpec>): CliClient {
+export function createCliClient(flags: FlagValues, env: NodeJS.ProcessEnv, table: Record<string, OperationSpec>, transport: { fetch?: typeof fetch } = {}): CliClient {
   const creds = resolveCredentials(flags, env);
   const options: TwilioOptions = { accountSid: creds.accountSid, userAgent: [`twk/${VERSION}`] };
+  // Tests inject fetch to see the URL a region/edge yields without DNS; twk itself never does.
+  if (transport.fetch) options.fetch = transport.fetch;
   if (creds.apiKey) {
     options.apiKey = creds.apiKey;
     options.apiSecret = creds.apiSecret;

@@ -1,5 +1,6 @@
 // Profiles on disk: $XDG_CONFIG_HOME/twilio-kit/config.json (default ~/.config/twilio-kit/), written
-// 0600 in a 0700 directory, atomically. twilio-cli's ~/.twilio-cli/config.json is read, never written.
+// 0600 in a 0700 directory, atomically. twilio-cli's ~/.twilio-cli/config.json is read (in place, or
+// copied by `twk profiles import`), never written.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -53,7 +54,9 @@ export function readConfig(env: NodeJS.ProcessEnv): ConfigFile {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<ConfigFile>;
     return { activeProfile: parsed.activeProfile, profiles: parsed.profiles ?? {} };
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, EXIT.auth, "fix or delete the file, then run `twk login`");
+    // Not the parser's message: V8 quotes a slice of the text, which may be a secret.
+    const reason = error instanceof SyntaxError ? "not valid JSON" : ((error as NodeJS.ErrnoException).code ?? "unreadable");
+    throw new CliError(`cannot read ${path}: ${reason}`, EXIT.auth, "fix or delete the file, then run `twk login`");
   }
 }
 
@@ -69,39 +72,109 @@ export function writeConfig(env: NodeJS.ProcessEnv, config: ConfigFile): string 
   return path;
 }
 
+/** One profile as twilio-cli stores it (`profiles` map, or the legacy `projects` array). */
+interface TwilioCliProfile {
+  accountSid?: unknown;
+  apiKey?: unknown;
+  apiSecret?: unknown;
+  region?: unknown;
+  edge?: unknown;
+}
+
 interface TwilioCliConfig {
-  activeProfile?: string;
-  activeProject?: string;
-  profiles?: Record<string, { accountSid?: string; apiKey?: string; apiSecret?: string; region?: string; edge?: string }>;
-  projects?: { id: string; accountSid?: string; apiKey?: string; apiSecret?: string; region?: string }[];
+  /** Applies to every profile without its own (`twilio config:set --edge`). */
+  edge?: unknown;
+  /** What twilio-cli writes for the active profile (historical name). */
+  activeProject?: unknown;
+  activeProfile?: unknown;
+  profiles?: Record<string, TwilioCliProfile>;
+  /** Profiles of twilio-cli < 2.0, whose API key and secret live in the OS keychain. */
+  projects?: ({ id?: unknown } & TwilioCliProfile)[];
+}
+
+/** One twilio-cli profile, read as is: the secret is absent when twilio-cli keeps it in the keychain. */
+export interface TwilioCliEntry {
+  name: string;
+  accountSid?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  region?: string;
+  edge?: string;
+}
+
+/** twilio-cli's config file: `$TWILIO_CONFIG_DIR/config.json`, default `~/.twilio-cli/config.json` (as twilio-cli does). */
+export function twilioCliConfigPath(env: NodeJS.ProcessEnv): string {
+  return join(env.TWILIO_CONFIG_DIR || join(env.HOME || homedir(), ".twilio-cli"), "config.json");
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() ? value.trim() : undefined);
+
+/**
+ * Reads twilio-cli's config file (never writes it): every profile, `profiles` first, then legacy
+ * `projects` of the same name are hidden, as twilio-cli does.
+ * @throws CliError (usage) when the file is missing, unreadable or not a twilio-cli config.
+ */
+export function readTwilioCliConfig(path: string): { active?: string; entries: TwilioCliEntry[] } {
+  let raw: string;
+  try {
+    raw = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(code === "ENOENT" ? `no twilio-cli config at ${path}` : `cannot read ${path} (${code ?? "error"})`, EXIT.usage, "pass its location with --from PATH");
+  }
+  let parsed: TwilioCliConfig;
+  try {
+    parsed = JSON.parse(raw) as TwilioCliConfig;
+  } catch {
+    // Not the parser's message: V8 quotes a slice of the text, which may be a secret.
+    throw new CliError(`${path} is not valid JSON`, EXIT.usage);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new CliError(`${path} is not a twilio-cli config (expected a JSON object)`, EXIT.usage);
+  const sharedEdge = text(parsed.edge);
+  const entries: TwilioCliEntry[] = [];
+  const add = (name: string, p: TwilioCliProfile) => {
+    if (entries.some((e) => e.name === name) || typeof p !== "object" || p === null) return;
+    const entry: TwilioCliEntry = { name };
+    for (const key of ["accountSid", "apiKey", "apiSecret", "region", "edge"] as const) {
+      const value = text(p[key]);
+      if (value) entry[key] = value;
+    }
+    entry.edge ??= sharedEdge;
+    if (entry.edge === undefined) delete entry.edge;
+    entries.push(entry);
+  };
+  const profiles = typeof parsed.profiles === "object" && parsed.profiles !== null ? parsed.profiles : {};
+  for (const [name, p] of Object.entries(profiles)) add(name, p);
+  for (const project of Array.isArray(parsed.projects) ? parsed.projects : []) {
+    const name = text(project?.id);
+    if (name) add(name, project);
+  }
+  const active = text(parsed.activeProject) ?? text(parsed.activeProfile);
+  return active && entries.some((e) => e.name === active) ? { active, entries } : { entries };
 }
 
 /**
- * Profiles of twilio-cli (`~/.twilio-cli/config.json`), read-only. Profiles whose secret twilio-cli
- * keeps in the OS keychain have no secret in the file and are skipped.
+ * Profiles of twilio-cli, read in place (read-only). Profiles whose secret twilio-cli keeps in the OS
+ * keychain have no secret in the file and are skipped here (`twk profiles import` reports them).
  */
 export function readTwilioCliProfiles(env: NodeJS.ProcessEnv): { active?: string; profiles: Record<string, Profile> } {
-  const path = join(env.HOME || homedir(), ".twilio-cli", "config.json");
+  const path = twilioCliConfigPath(env);
   if (!existsSync(path)) return { profiles: {} };
-  let parsed: TwilioCliConfig;
+  let config: ReturnType<typeof readTwilioCliConfig>;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8")) as TwilioCliConfig;
+    config = readTwilioCliConfig(path);
   } catch {
     return { profiles: {} };
   }
-  const entries: [string, { accountSid?: string; apiKey?: string; apiSecret?: string; region?: string; edge?: string }][] = [
-    ...Object.entries(parsed.profiles ?? {}),
-    ...(parsed.projects ?? []).map((project) => [project.id, project] as [string, typeof project]),
-  ];
   const profiles: Record<string, Profile> = {};
-  for (const [name, p] of entries) {
-    if (!p.accountSid || !p.apiKey || !p.apiSecret) continue;
-    const profile: Profile = { accountSid: p.accountSid, apiKey: p.apiKey, apiSecret: p.apiSecret };
-    if (p.region) profile.region = p.region;
-    if (p.edge) profile.edge = p.edge;
+  for (const { name, accountSid, apiKey, apiSecret, region, edge } of config.entries) {
+    if (!accountSid || !apiKey || !apiSecret) continue;
+    const profile: Profile = { accountSid, apiKey, apiSecret };
+    if (region) profile.region = region;
+    if (edge) profile.edge = edge;
     profiles[name] = profile;
   }
-  const active = parsed.activeProfile ?? parsed.activeProject;
+  const { active } = config;
   return active && profiles[active] ? { active, profiles } : { profiles };
 }
 

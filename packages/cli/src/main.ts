@@ -1,58 +1,33 @@
-// Entry point: dispatches the first word to a command module. `--version` and `--help` answer before
-// anything else is touched, so they cost about what `node -e 0` does.
-import { GLOBAL_FLAGS, renderFlags } from "./args.js";
+// Entry point: dispatches the first word to a command module. The bin (twk.cts) answers a lone
+// `--version` or `--help` itself; main handles every other shape (`twk help api`, hoisted flags).
+import { GLOBAL_FLAGS } from "./args.js";
 import type { Context } from "./context.js";
 import { formatReport, toReport, usageError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
+import { topHelp, type CommandName } from "./help.js";
 import { processIo, type Io } from "./io.js";
 import { nearest } from "./suggest.js";
 import { VERSION } from "./version.js";
 
 type Runner = (argv: readonly string[], ctx: Context) => Promise<number>;
 
-/** Top-level commands, each loaded only when used. */
-const COMMANDS: Record<string, { summary: string; run: () => Promise<Runner> }> = {
-  api: { summary: "Call any Twilio API operation (generated from the OpenAPI specs)", run: async () => (await import("./commands/api.js")).runApi },
-  send: { summary: "send sms: send one message", run: async () => (await import("./commands/send.js")).runSend },
-  messages: { summary: "messages send | send-bulk (CSV, resumable)", run: async () => (await import("./commands/send.js")).runMessages },
-  "phone-numbers": { summary: "phone-numbers list | update <+E164> --sms-url … --voice-url …", run: async () => (await import("./commands/phone-numbers.js")).runPhoneNumbers },
-  webhook: { summary: "webhook sign | verify: debug X-Twilio-Signature", run: async () => (await import("./commands/webhook.js")).runWebhook },
-  sandbox: { summary: "sandbox start | inbound | call | advance: the local Twilio sandbox", run: async () => (await import("./commands/sandbox.js")).runSandbox },
-  login: { summary: "Save credentials as a profile", run: async () => (await import("./commands/profiles.js")).runLogin },
-  profiles: { summary: "profiles list | use <name> | remove <name>", run: async () => (await import("./commands/profiles.js")).runProfiles },
-  completion: { summary: "completion bash|zsh|fish: print a shell completion script", run: async () => (await import("./commands/completion.js")).runCompletion },
+/** Top-level commands, each loaded only when used (summaries live in help.ts). */
+const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
+  api: async () => (await import("./commands/api.js")).runApi,
+  send: async () => (await import("./commands/send.js")).runSend,
+  messages: async () => (await import("./commands/send.js")).runMessages,
+  "phone-numbers": async () => (await import("./commands/phone-numbers.js")).runPhoneNumbers,
+  webhook: async () => (await import("./commands/webhook.js")).runWebhook,
+  sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
+  login: async () => (await import("./commands/profiles.js")).runLogin,
+  profiles: async () => (await import("./commands/profiles.js")).runProfiles,
+  completion: async () => (await import("./commands/completion.js")).runCompletion,
 };
 
 /** Hidden commands (used by completion scripts). */
 const HIDDEN: Record<string, () => Promise<Runner>> = {
   __complete: async () => (await import("./commands/completion.js")).runComplete,
 };
-
-function topHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return `twk ${VERSION}: Twilio from the shell, fast and scriptable.
-
-Usage: twk <command> [flags]
-
-Commands:
-${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
-  .join("\n")}
-
-Examples (every command has --help):
-  twk send sms --to +15558675310 --from +15017122661 --body "Hello"
-  twk api messages list --to +15558675310 -o json
-  twk api messaging v1 services list --no-limit -o ndjson
-  twk api verify v2 services verifications create --service-sid VA… --to +1555… --channel sms
-
-Global flags:
-${renderFlags({ ...GLOBAL_FLAGS, version: { type: "boolean", description: "Print the version" } })}
-
-Credentials: flags, then TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY/TWILIO_API_SECRET),
-then TWILIO_PROFILE, then the active profile (twk login).
-Exit codes: 0 ok, 2 usage, 3 auth, 4 API error, 5 network, 6 partial bulk send, 7 signature mismatch, 130 interrupted.
-`;
-}
 
 /** Does the run ask for JSON output (errors are then JSON too)? */
 function wantsJson(argv: readonly string[]): boolean {
@@ -90,19 +65,19 @@ async function dispatch(original: readonly string[], ctx: Context): Promise<numb
     if (first === "help" && rest.length) return dispatch([...rest, "--help"], ctx);
     // Asked for: stdout and success. Missing command: stderr and a usage error.
     if (first === undefined) {
-      ctx.io.err(topHelp());
+      ctx.io.err(topHelp(VERSION));
       return EXIT.usage;
     }
-    await ctx.io.out(topHelp());
+    await ctx.io.out(topHelp(VERSION));
     return EXIT.ok;
   }
   if (first === "--version" || first === "-V" || first === "version") {
     await ctx.io.out(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[first];
-  if (command) return (await command.run())(rest, ctx);
-  const hidden = HIDDEN[first];
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first as CommandName] : undefined;
+  if (command) return (await command())(rest, ctx);
+  const hidden = Object.hasOwn(HIDDEN, first) ? HIDDEN[first] : undefined;
   if (hidden) return (await hidden())(rest, ctx);
   if (first.startsWith("-")) throw usageError(`unknown flag ${first}`, "see twk --help for the global flags");
   // `twk messages create` → the generated command is `twk api messages create`

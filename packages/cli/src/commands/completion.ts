@@ -19,7 +19,8 @@ complete -o default -F _twk_complete twk
 # twk completion for zsh: source <(twk completion zsh), or save it as _twk in a directory of $fpath
 _twk() {
   local -a candidates
-  candidates=("\${(@f)$(twk __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  # unquoted (f): no output gives no candidate rather than one empty one
+  candidates=(\${(f)"$(twk __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)"})
   compadd -a candidates
 }
 if (( $+functions[compdef] )); then compdef _twk twk; fi
@@ -52,7 +53,7 @@ const SUBS: Record<string, string[]> = {
   messages: ["send", "send-bulk"],
   "phone-numbers": ["list", "update"],
   webhook: ["sign", "verify"],
-  profiles: ["list", "use", "remove"],
+  profiles: ["list", "use", "remove", "import"],
   completion: ["bash", "zsh", "fish"],
   sandbox: ["start", "inbound", "call", "advance"],
 };
@@ -72,6 +73,7 @@ async function flagsOf(words: string[]): Promise<FlagSpecs> {
     "phone-numbers update": ["sms-url", "sms-method", "sms-fallback-url", "voice-url", "voice-method", "voice-fallback-url", "status-callback", "friendly-name", "account-sid"],
     webhook: ["url", "param", "body", "raw-body", "raw-body-file", "signature"],
     login: ["account-sid", "secret-stdin", "no-use"],
+    "profiles import": ["from", "force"],
     "sandbox start": ["port", "db", "clock", "public-base-url", "seed", "no-profile"],
     "sandbox inbound": ["from", "to", "body", "media-url"],
     "sandbox call": ["from", "to", "digits", "speech", "hangup"],
