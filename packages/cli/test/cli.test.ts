@@ -22,6 +22,17 @@ describe("twk basics", () => {
     expect(result.stdout).toMatch(/Exit codes:/);
   });
 
+  it("prints the same help from the bin's built-in copy and from main", async () => {
+    // `twk --help` alone is answered by the bin without loading main; with another flag main answers
+    const builtIn = await runTwk(["--help"], home.env);
+    const fromMain = await runTwk(["--no-color", "--help"], home.env);
+    expect(fromMain.code).toBe(0);
+    expect(fromMain.stdout).toBe(builtIn.stdout);
+    expect((await runTwk(["help"], home.env)).stdout).toBe(builtIn.stdout);
+    expect((await runTwk(["-h"], home.env)).stdout).toBe(builtIn.stdout);
+    expect(builtIn.stdout).toContain(`twk ${version}:`);
+  });
+
   it("exits 2 with help on stderr when no command is given", async () => {
     const result = await runTwk([], home.env);
     expect(result.code).toBe(2);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const TWK = fileURLToPath(new URL("../../dist/twk.js", import.meta.url));
+export const TWK = fileURLToPath(new URL("../../dist/twk.cjs", import.meta.url));
 
 /** The result of one run. */
 export interface RunResult {
