@@ -3,7 +3,7 @@
 import type { Twilio } from "@twilio-kit/core";
 import type { ClockMode } from "./clock.js";
 import type { SandboxEvent } from "./events.js";
-import { deliverInboundSms, loadMessage, settleMessage, type InboundSms, type InboundSmsResult } from "./messages.js";
+import { deliverInboundSms, loadMessage, settleMessage, wireMessage, type InboundSms, type InboundSmsResult } from "./messages.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./server.js";
 import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -160,7 +160,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
           return doc && fits(doc) ? doc : undefined;
         },
         options,
-      ).then((doc) => Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith("_"))));
+      ).then(wireMessage);
     },
     async waitForCallStatus(callSid, status, options) {
       await waitFor(

@@ -29,7 +29,10 @@ export type MessageStatus =
   | "partially_delivered"
   | "canceled";
 
-/** A stored message. */
+/**
+ * A stored message: the wire fields that vary (the rest, like `uri` and `api_version`, are derived by
+ * `wireMessage`) and internal `_` fields.
+ */
 export interface MessageDoc extends Doc {
   account_sid: string;
   body: string;
@@ -37,6 +40,8 @@ export interface MessageDoc extends Doc {
   from: string;
   status: MessageStatus;
   direction: "inbound" | "outbound-api" | "outbound-call" | "outbound-reply";
+  date_created: string;
+  date_updated: string;
   date_sent: string | null;
   error_code: number | null;
   error_message: string | null;
@@ -122,26 +127,21 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
   const base = `/2010-04-01/Accounts/${input.accountSid}/Messages/${sid}`;
   const rule = isInbound ? undefined : FAILURE_RULES[bareNumber(input.to).slice(-5)];
   const doc: MessageDoc = {
-    body: input.body,
-    num_segments: String(hasMedia && !input.body ? 1 : segment(input.body).segments),
-    direction: input.direction,
-    from: input.from,
-    to: input.to,
-    date_updated: now,
-    price: null,
-    error_message: null,
-    uri: `${base}.json`,
-    account_sid: input.accountSid,
-    num_media: String(input.mediaUrls.length),
-    status: isInbound ? "received" : input.sendAtMs !== undefined ? "scheduled" : "queued",
-    messaging_service_sid: null,
     sid,
-    date_sent: isInbound ? now : null,
+    account_sid: input.accountSid,
+    body: input.body,
+    to: input.to,
+    from: input.from,
+    status: isInbound ? "received" : input.sendAtMs !== undefined ? "scheduled" : "queued",
+    direction: input.direction,
     date_created: now,
+    date_updated: now,
+    date_sent: isInbound ? now : null,
     error_code: null,
-    price_unit: "USD",
-    api_version: "2010-04-01",
-    subresource_uris: { media: `${base}/Media.json`, feedback: `${base}/Feedback.json` },
+    error_message: null,
+    price: null,
+    num_segments: String(hasMedia && !input.body ? 1 : segment(input.body).segments),
+    num_media: String(input.mediaUrls.length),
     _cb: input.statusCallback,
     _cbMethod: (input.statusCallbackMethod ?? "POST").toUpperCase(),
     _outcome: rule ? { status: rule.status, code: Number(bareNumber(input.to).slice(-5)) } : { status: "delivered", code: null },
@@ -231,6 +231,33 @@ function settle(doc: MessageDoc, untilMs: number, through?: MessageStatus): Mess
     if (status === through && at === untilMs) break;
   }
   return doc;
+}
+
+/** The wire object of a stored message, in the field order of Twilio's responses. */
+export function wireMessage(doc: MessageDoc): Record<string, unknown> {
+  const base = `/2010-04-01/Accounts/${doc.account_sid}/Messages/${doc.sid}`;
+  return {
+    body: doc.body,
+    num_segments: doc.num_segments,
+    direction: doc.direction,
+    from: doc.from,
+    to: doc.to,
+    date_updated: doc.date_updated,
+    price: doc.price,
+    error_message: doc.error_message,
+    uri: `${base}.json`,
+    account_sid: doc.account_sid,
+    num_media: doc.num_media,
+    status: doc.status,
+    messaging_service_sid: null,
+    sid: doc.sid,
+    date_sent: doc.date_sent,
+    date_created: doc.date_created,
+    error_code: doc.error_code,
+    price_unit: "USD",
+    api_version: "2010-04-01",
+    subresource_uris: { media: `${base}/Media.json`, feedback: `${base}/Feedback.json` },
+  };
 }
 
 /** A message as it is now (its lifecycle applied), or undefined. */
@@ -426,7 +453,7 @@ export const messageHandlers: Record<string, Handler> = {
       statusCallbackMethod: first(params, "StatusCallbackMethod"),
       sendAtMs,
     });
-    return { status: 201, body: toWire(doc) };
+    return { status: 201, body: wireMessage(doc) };
   },
   ListMessage({ ctx, params, path, principal }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
@@ -455,14 +482,14 @@ export const messageHandlers: Record<string, Handler> = {
       path: `/2010-04-01/Accounts/${account.sid}/Messages.json`,
       listKey: "messages",
       filters,
-      map: (doc) => toWire(settle(doc as MessageDoc, nowMs)),
+      map: (doc) => wireMessage(settle(doc as MessageDoc, nowMs)),
       query: { accountSid: account.sid, key1: filters.To, key2: filters.From, dateFrom, dateTo, order: "desc" },
     });
     return { status: 200, body };
   },
   FetchMessage({ ctx, path, principal, rawPath }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
-    return { status: 200, body: toWire(ownedMessage(ctx, account.sid, path.Sid!, rawPath)) };
+    return { status: 200, body: wireMessage(ownedMessage(ctx, account.sid, path.Sid!, rawPath)) };
   },
   async UpdateMessage({ ctx, params, path, principal, rawPath }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
@@ -482,7 +509,7 @@ export const messageHandlers: Record<string, Handler> = {
       doc.date_updated = rfc2822(ctx.clock.now());
       save(ctx, doc);
     }
-    return { status: 200, body: toWire(doc) };
+    return { status: 200, body: wireMessage(doc) };
   },
   DeleteMessage({ ctx, path, principal, rawPath }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
@@ -592,7 +619,7 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
     params[`MediaUrl${index}`] = url;
     params[`MediaContentType${index}`] = mediaContentType(url);
   });
-  const result: InboundSmsResult = { message: toWire(message), replies: [], deliveries: [] };
+  const result: InboundSmsResult = { message: wireMessage(message), replies: [], deliveries: [] };
   if (number.sms_url) await runSmsWebhook(ctx, number, message, params, result);
   return result;
 }
@@ -632,7 +659,7 @@ async function fetchAndRun(ctx: Context, message: MessageDoc, params: Record<str
   for (const verb of root.children) {
     if (verb.type === "Message") {
       const reply = replyFrom(ctx, message, verb, delivery);
-      if (reply) result.replies.push(toWire(reply));
+      if (reply) result.replies.push(wireMessage(reply));
     } else if (verb.type === "Redirect") {
       if (depth >= MAX_REDIRECTS) {
         raiseAlert(ctx, message.account_sid, 12400, `More than ${MAX_REDIRECTS} <Redirect>s`, message.sid, delivery);
@@ -698,5 +725,5 @@ export async function forceMessageStatus(ctx: Context, sid: string, status: stri
   if (!allowed.includes(status)) throw badRequest(INVALID_PARAMETER, `Status must be one of ${allowed.join(", ")}`);
   if (errorCode !== undefined && !Number.isInteger(errorCode)) throw badRequest(INVALID_PARAMETER, "ErrorCode must be an integer");
   await setMessageStatus(ctx, doc, status as MessageStatus, errorCode ?? null);
-  return toWire(doc);
+  return wireMessage(doc);
 }
