@@ -5,13 +5,13 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineMarkdown } from "./machine.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
-const TWK = join(root, "packages/cli/dist/twk.js");
+const TWK = join(root, "packages/cli/dist/twk.cjs");
 const TMP = join(here, ".tmp");
 const TWILIO_CLI_VERSION = "6.2.4";
 const TWILIO_BIN = join(TMP, "node_modules/twilio-cli/bin/run");
@@ -33,6 +33,7 @@ if (!existsSync(TWILIO_BIN)) {
 }
 const hasTwilioCli = existsSync(TWILIO_BIN);
 
+const loadAtStart = loadavg();
 const home = mkdtempSync(join(tmpdir(), "twk-bench-"));
 const baseEnv = {
   PATH: process.env.PATH,
@@ -173,6 +174,8 @@ const lines = [
   "# twk vs twilio-cli",
   "",
   machineMarkdown(),
+  `Load average (1/5/15 min): ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" / ")} at the end.`,
+  "",
   `Runs: ${RUNS} per case, interleaved; wall time of the whole process (spawn to exit); peak RSS via GNU time (best of 3).`,
   "On a shared 2-core machine medians move by ±30 % between runs; compare rows of one run, and mins.",
   twilioCliNote ? `\n${twilioCliNote}\n` : `twilio-cli ${TWILIO_CLI_VERSION} from npm (bench/.tmp), update check disabled.`,
