@@ -2,18 +2,30 @@
 // @twilio-kit/webhooks/node: the node:crypto fast path and the node:http adapter.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { failureMessage, type TwilioWebhookOptions, type VerifiedWebhook, type WebhookVerification } from "./handle.js";
-import { computeTwilioSignatureNode, verifyIncomingMessage, verifyTwilioSignatureNode } from "./node-request.js";
+import { computeSignatureSync, verifySignatureSync } from "./node-crypto.js";
+import { verifyIncomingMessage, verifyTwilioSignatureNode } from "./node-request.js";
 import type { TwilioParams } from "./params.js";
 import type { VerifyResult, VerifyTwilioSignatureOptions } from "./signature.js";
 
 /** Same as the universal `computeTwilioSignature`, on node:crypto. */
 export function computeTwilioSignature(authToken: string, url: string, params?: TwilioParams): Promise<string> {
-  return computeTwilioSignatureNode(authToken, url, params);
+  // A rejected promise rather than a synchronous throw when params cannot be enumerated.
+  return new Promise((resolve) => resolve(computeSignatureSync(authToken, url, params)));
 }
 
 /** Same verdicts as the universal `verifyTwilioSignature`, on node:crypto (much faster on Node). */
 export function verifyTwilioSignature(options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
   return verifyTwilioSignatureNode(options);
+}
+
+/**
+ * `verifyTwilioSignature` without the promise, for synchronous code (where twilio-node's
+ * `validateRequest` was called). Same verdicts; never throws.
+ * @example
+ * if (!verifyTwilioSignatureSync({ authToken, signature, url, params }).ok) return res.status(403).end();
+ */
+export function verifyTwilioSignatureSync(options: VerifyTwilioSignatureOptions): VerifyResult {
+  return verifySignatureSync(options);
 }
 
 /**

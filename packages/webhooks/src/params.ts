@@ -23,6 +23,11 @@ function groupEntries(entries: Iterable<readonly [string, string]>): Grouped {
  * a repeated name contributes its values de-duplicated and sorted (as twilio-node, python and php do).
  */
 export function serializeParams(params: TwilioParams | undefined): string {
+  return serializeParamsWith(params, (names) => names.sort());
+}
+
+/** `serializeParams` with the sorting of the names supplied, so a caller can cache it. */
+export function serializeParamsWith(params: TwilioParams | undefined, sortNames: (names: string[]) => readonly string[]): string {
   if (params === undefined || params === null) return "";
   // Records have no iterator (names are strings); URLSearchParams and entry lists do.
   let record = params as Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -32,7 +37,7 @@ export function serializeParams(params: TwilioParams | undefined): string {
   }
   let out = "";
   // Default sort compares UTF-16 code units: the order twilio-node uses (`Reason` < `ReasonConferenceEnded`).
-  for (const name of Object.keys(record).sort()) {
+  for (const name of sortNames(Object.keys(record))) {
     const value = record[name];
     if (value === undefined) continue;
     if (typeof value === "string") {

@@ -1,6 +1,7 @@
-// The signature core, written once against a tiny crypto interface so the universal entry can use
-// Web Crypto and the `/node` entry node:crypto, with identical verdicts. Every validate-only bundle
-// contains this module: plain functions (so `compute` tree-shakes away), no long strings.
+// The signature core of the universal entry, written against a tiny (Web Crypto) backend interface.
+// The `/node` entry runs the same algorithm synchronously in node-crypto.ts, sharing the helpers
+// exported here. Every validate-only bundle contains this module: plain functions (so `compute`
+// tree-shakes away), no long strings.
 import { portVariants, withLegacyQuerystring } from "./url-candidates.js";
 import { serializeParams, type TwilioParams } from "./params.js";
 
@@ -44,13 +45,13 @@ export interface CryptoBackend {
    * A function giving the base64 HMAC-SHA1 of `url + suffix` (UTF-8) under `key`. One signer per token
    * and check, so a backend can encode the key and the (long) params suffix once for every URL variant.
    */
-  signer(key: string, suffix: string): (url: string) => Promise<string> | string;
+  signer(key: string, suffix: string): (url: string) => Promise<string>;
   /** Lower-case hex SHA-256 of the body (strings as UTF-8). */
-  sha256Hex(body: string | Uint8Array): Promise<string> | string;
+  sha256Hex(body: string | Uint8Array): Promise<string>;
 }
 
-// An HMAC-SHA1 is 20 bytes: always 27 base64 characters and one `=`.
-const signatureShape = /^[A-Za-z0-9+/]{27}=$/;
+/** An HMAC-SHA1 is 20 bytes: always 27 base64 characters and one `=`. */
+export const signatureShape = /^[A-Za-z0-9+/]{27}=$/;
 
 /** Compare two strings without an early exit on the first difference. */
 export function timingSafeEqual(a: string, b: string): boolean {
@@ -60,7 +61,8 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-function parseUrl(url: string): URL | undefined {
+/** `new URL(url)`, or undefined where it throws. */
+export function parseUrl(url: string): URL | undefined {
   try {
     return new URL(url);
   } catch {
@@ -70,7 +72,7 @@ function parseUrl(url: string): URL | undefined {
 
 /** The signature Twilio would send, on a backend. */
 export function computeWith(backend: CryptoBackend, authToken: string, url: string, params?: TwilioParams): Promise<string> {
-  return Promise.resolve(backend.signer(authToken, serializeParams(params))(url));
+  return backend.signer(authToken, serializeParams(params))(url);
 }
 
 /** Verify on a backend; never rejects (a throwing input is a `mismatch`). */
@@ -78,6 +80,7 @@ export function verifyWith(backend: CryptoBackend, options: VerifyTwilioSignatur
   return verify(backend, options).catch(() => ({ ok: false, reason: "mismatch" }) as const);
 }
 
+// Keep in step with `verify` in node-crypto.ts: the differential tests hold both to twilio-node.
 async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
   const { signature, rawBody } = options;
   const tokens = [options.authToken].flat().filter((token) => token && typeof token === "string");
@@ -102,11 +105,7 @@ async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOpti
     for (const candidate of candidates) {
       if (tried.includes(candidate)) continue;
       tried.push(candidate);
-      for (const sign of signers) {
-        const mac = sign(candidate);
-        // Skip the await for synchronous backends (node:crypto): it is a measurable share of a check.
-        if (timingSafeEqual(typeof mac === "string" ? mac : await mac, signature!)) return true;
-      }
+      for (const sign of signers) if (timingSafeEqual(await sign(candidate), signature!)) return true;
     }
     return false;
   }

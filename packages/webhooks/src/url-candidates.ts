@@ -21,6 +21,21 @@ export function portVariants(url: string): [withoutPort: string, withPort: strin
   return [base + rest, portStart < 0 ? base + (scheme.toLowerCase() === "https://" ? ":443" : ":80") + rest : url];
 }
 
+// Lower-case http(s), an ASCII host whose last label starts with a letter (so no IPv4 parsing), an
+// optional port without leading zeros, a non-empty path of characters `new URL()` leaves alone, and
+// no query or fragment. Dot segments, `xn--` labels and ports over 65535 are excluded separately.
+const plainUrl = /^https?:\/\/(?:[a-z\d-]+\.)*[a-z][a-z\d-]*(?::([1-9]\d{0,4}))?\/[\w\-.~!$&'()*+,;=:@/%]*$/;
+
+/**
+ * Whether `new URL(url).href` is `url` itself or, for a default port, `url` without it: then the
+ * normalised and legacy-querystring candidates add nothing to the two port variants of `url`.
+ * False when unsure; only the `/node` verifier uses it, to skip parsing on a mismatch.
+ */
+export function isNormalizedUrl(url: string): boolean {
+  const match = plainUrl.exec(url);
+  return !!match && Number(match[1] ?? 0) < 65536 && !/\/(?:\.|%2e)/i.test(url) && !url.includes("xn--");
+}
+
 // Non-fatal (U+FFFD for invalid UTF-8) and BOM-preserving, like Buffer#toString in querystring.unescape.
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 

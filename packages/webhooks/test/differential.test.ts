@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { verifyTwilioSignature } from "../src/index.js";
-import { verifyTwilioSignature as verifyNode } from "../src/node.js";
-import { withLegacyQuerystring } from "../src/url-candidates.js";
+import { verifyTwilioSignature as verifyNode, verifyTwilioSignatureSync } from "../src/node.js";
+import { isNormalizedUrl, portVariants, withLegacyQuerystring } from "../src/url-candidates.js";
 
 const require = createRequire(import.meta.url);
 const twilio = require("twilio/lib/webhooks/webhooks") as {
@@ -33,6 +33,30 @@ const scheme = fc.constantFrom("https://", "http://", "HTTPS://", "ftp://", "");
 const userInfo = fc.constantFrom("", "user:pass@", "u@");
 const query = fc.array(fc.tuple(urlText, urlText), { maxLength: 4 }).map((pairs) => (pairs.length === 0 ? "" : "?" + pairs.map(([k, v]) => `${k}=${v}`).join("&")));
 const url = fc.tuple(scheme, userInfo, host, port, fc.array(urlText, { maxLength: 3 }), query).map(([s, u, h, p, path, q]) => `${s}${u}${h}${p}/${path.join("/")}${q}`);
+
+// URLs at the edge of what `new URL()` leaves unchanged: plain ones and near misses (case, default and
+// odd ports, numeric and punycode hosts, dot segments, characters it percent-encodes, query, fragment).
+// Mostly plain parts, sometimes a near miss, so both answers of the shortcut are common.
+const mostly = <T>(plain: T[], odd: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...plain), weight: 6 }, { arbitrary: fc.constantFrom(...odd), weight: 1 });
+const plainLabel = mostly(["example", "com", "api", "a-b", "x1", "sms"], ["123", "0x1f", "xn--bcher-kva", "xn--", "EXAMPLE", ""]);
+const plainHost = fc.array(plainLabel, { minLength: 1, maxLength: 3 }).map((labels) => labels.join("."));
+const plainPort = mostly(["", "", ":443", ":80", ":8080", ":65535"], [":0443", ":65536", ":99999", ":", ":0"]);
+const plainSegment = mostly(["twilio", "sms", "a.php", "%20", "%zz", "'", "~", "!$&()*+,;=:@", ""], [".", "..", "%2e", "%2E%2e", ".well-known", "a\\b", "é", " ", "|", "^"]);
+const plainPath = mostly([true, true, true, true], [false]).chain((hasPath) =>
+  hasPath ? fc.array(plainSegment, { maxLength: 3 }).map((segments) => "/" + segments.join("/")) : fc.constant(""),
+);
+const plainishUrl = fc
+  .tuple(mostly(["https://", "http://"], ["HTTP://"]), plainHost, mostly([""], ["."]), plainPort, plainPath, mostly([""], ["?a=1", "?", "#f"]))
+  .map(([s, h, dot, p, path, rest]) => `${s}${h}${dot}${p}${path}${rest}`);
+
+// twilio-node's addPort / removePort (not exported), for the shortcut's property.
+function addPort(u: string): string {
+  const [without, withPort] = portVariants(u);
+  return without === u ? withPort : u;
+}
+function removePort(u: string): string {
+  return portVariants(u)[0];
+}
 
 const paramValue = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("+14158675309", "a b", "é", "😀", "'", "%2B", ""));
 const params = fc.dictionary(
@@ -94,6 +118,81 @@ describe("differential against twilio-node validateRequest", () => {
       }),
       { numRuns: 1_500 },
     );
+  });
+
+  it("agrees on 1,500 generated form requests (node:crypto, synchronous)", () => {
+    fc.assert(
+      fc.property(token, url, params, variant, tamper, (t, u, p, how, tamp) => {
+        const signingToken = tamp === "wrong-token" ? t + "x" : t;
+        const signature = tampered(twilio.getExpectedTwilioSignature(signingToken, signedUrl(u, how), p), tamp);
+        const expected = oracle(() => twilio.validateRequest(t, signature, u, p));
+        expect(verifyTwilioSignatureSync({ authToken: t, signature, url: u, params: p }).ok).toBe(expected);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it("agrees on 2,000 near-plain URLs, where the node:crypto path skips parsing on a mismatch", async () => {
+    const verdicts = { accepted: 0, rejected: 0 };
+    await fc.assert(
+      fc.asyncProperty(token, plainishUrl, params, variant, tamper, async (t, u, p, how, tamp) => {
+        const signingToken = tamp === "wrong-token" ? t + "x" : t;
+        const signature = tampered(twilio.getExpectedTwilioSignature(signingToken, signedUrl(u, how), p), tamp);
+        const expected = oracle(() => twilio.validateRequest(t, signature, u, p));
+        expect(verifyTwilioSignatureSync({ authToken: t, signature, url: u, params: p }).ok).toBe(expected);
+        expect((await verifyNode({ authToken: t, signature, url: u, params: p })).ok).toBe(expected);
+        verdicts[expected ? "accepted" : "rejected"]++;
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(verdicts.accepted).toBeGreaterThan(200);
+    expect(verdicts.rejected).toBeGreaterThan(500);
+  });
+});
+
+describe("plain URL shortcut (isNormalizedUrl)", () => {
+  it("holds only where every later twilio-node candidate is a port variant of the URL as received (3,000 URLs)", () => {
+    let plain = 0;
+    fc.assert(
+      fc.property(plainishUrl, (u) => {
+        if (!isNormalizedUrl(u)) return;
+        plain++;
+        // twilio-node's candidates after the two port variants of the URL as received.
+        const normalized = new URL(u).toString();
+        const without = removePort(normalized);
+        const withPort = addPort(normalized);
+        const received = portVariants(u);
+        for (const candidate of [without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)]) expect(received).toContain(candidate);
+      }),
+      { numRuns: 3_000 },
+    );
+    // The generator must exercise the shortcut, not only its refusals.
+    expect(plain).toBeGreaterThan(300);
+  });
+
+  it("refuses the URL forms `new URL()` rewrites", () => {
+    for (const u of [
+      "HTTPS://example.com/sms",
+      "https://Example.com/sms",
+      "https://example.com",
+      "https://example.com:0443/sms",
+      "https://example.com:/sms",
+      "https://example.com:65536/sms",
+      "https://127.0.0.1/sms",
+      "https://example.0x1f/sms",
+      "https://xn--bcher-kva.example/sms",
+      "https://example.com/a/../sms",
+      "https://example.com/a/%2e/sms",
+      "https://example.com/a b",
+      "https://example.com/a\\b",
+      "https://example.com/sms?a=1",
+      "https://example.com/sms#x",
+      "https://user@example.com/sms",
+    ]) {
+      expect(isNormalizedUrl(u), u).toBe(false);
+    }
+    expect(isNormalizedUrl("https://example.com/twilio/sms")).toBe(true);
+    expect(isNormalizedUrl("http://api.example.co.uk:8080/a.php")).toBe(true);
   });
 });
 

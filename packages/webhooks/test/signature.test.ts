@@ -1,6 +1,7 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { computeTwilioSignature, verifyTwilioSignature } from "../src/index.js";
-import { verifyTwilioSignature as verifyNode } from "../src/node.js";
+import { computeTwilioSignature, serializeParams, verifyTwilioSignature } from "../src/index.js";
+import { computeTwilioSignature as computeNode, verifyTwilioSignature as verifyNode, verifyTwilioSignatureSync } from "../src/node.js";
 
 // Shared fixture of the official libraries and the docs example.
 const token = "12345";
@@ -36,9 +37,46 @@ describe("computeTwilioSignature", () => {
   });
 });
 
+describe("computeTwilioSignature (node:crypto)", () => {
+  it("matches the official libraries' shared fixture", async () => {
+    expect(await computeNode(token, fixtureUrl, fixtureParams)).toBe("RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+  });
+
+  it("rejects rather than throws when params cannot be enumerated", async () => {
+    const params = new Proxy({}, { ownKeys: () => { throw new Error("no keys"); } });
+    await expect(computeNode(token, fixtureUrl, params)).rejects.toThrow("no keys");
+  });
+});
+
+describe("verifyTwilioSignatureSync", () => {
+  it("returns the verdict itself, not a promise", () => {
+    expect(verifyTwilioSignatureSync({ authToken: token, signature: "RSOYDt4T1cUTdK1PDd93/VVr8B8=", url: fixtureUrl, params: fixtureParams })).toEqual({ ok: true });
+  });
+
+  it("calls params that cannot be enumerated a mismatch instead of throwing", () => {
+    const params = new Proxy({}, { ownKeys: () => { throw new Error("no keys"); } });
+    expect(verifyTwilioSignatureSync({ authToken: token, signature: "RSOYDt4T1cUTdK1PDd93/VVr8B8=", url: fixtureUrl, params })).toEqual({ ok: false, reason: "mismatch" });
+  });
+
+  it("gets every request right when names come in changing orders and sets (sorted-names cache)", () => {
+    const reordered = { To: fixtureParams.To, Digits: fixtureParams.Digits, From: fixtureParams.From, Caller: fixtureParams.Caller, CallSid: fixtureParams.CallSid };
+    const fewer = { CallSid: "CA1", To: "+1" };
+    const same = { CallSid: "CA1", Tx: "+1" };
+    const requests = [fixtureParams, fixtureParams, { ...fixtureParams, Digits: "9" }, reordered, fewer, same, fixtureParams, same, fixtureParams];
+    for (const params of requests) {
+      const signature = createHmac("sha1", token).update(fixtureUrl + serializeParams(params)).digest("base64");
+      expect(verifyTwilioSignatureSync({ authToken: token, signature, url: fixtureUrl, params })).toEqual({ ok: true });
+    }
+    // A hit on the cached order must still sign the current values.
+    const signature = createHmac("sha1", token).update(fixtureUrl + serializeParams(fixtureParams)).digest("base64");
+    expect(verifyTwilioSignatureSync({ authToken: token, signature, url: fixtureUrl, params: { ...fixtureParams, Digits: "9" } })).toMatchObject({ ok: false, reason: "mismatch" });
+  });
+});
+
 describe.each([
   ["web crypto", verifyTwilioSignature],
   ["node:crypto", verifyNode],
+  ["node:crypto, synchronous", (options: Parameters<typeof verifyTwilioSignatureSync>[0]) => Promise.resolve(verifyTwilioSignatureSync(options))],
 ])("verifyTwilioSignature (%s)", (_name, verify) => {
   it("accepts the fixture", async () => {
     expect(await verify({ authToken: token, signature: "RSOYDt4T1cUTdK1PDd93/VVr8B8=", url: fixtureUrl, params: fixtureParams })).toEqual({ ok: true });
