@@ -2,6 +2,7 @@
 // schedule durable jobs in SQLite at a virtual time; notices (events of a state that is computed from
 // stored times, like a message's status) are kept in memory. `real` runs both on timers, `manual` only
 // when `advance(ms)` moves time, which makes tests deterministic: no sleeps, no timed assertions.
+import { createNoticeQueue, type Notice } from "./notices.js";
 import type { Job, Store } from "./store.js";
 
 /** `real`: virtual time follows the wall clock (plus any advance); `manual`: time moves only on advance. */
@@ -10,50 +11,13 @@ export type ClockMode = "real" | "manual";
 /** Runs a job; may return a promise for follow-up work (webhooks), awaited in manual mode. */
 export type JobRunner = (job: Job) => void | Promise<void>;
 
+/** Runs a notice (synchronously). */
+export type NoticeRunner = (notice: Notice) => void;
+
 const BATCH = 500;
 
-/** A notice: in-memory work at a virtual time (lost on restart, so only for what needs no durability). */
-interface Notice {
-  due: number;
-  seq: number;
-  run: () => void;
-}
-
-// Min-heap of notices by (due, seq): earlier first, and in scheduling order at the same time.
-function before(a: Notice, b: Notice): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-}
-
-function pushNotice(heap: Notice[], notice: Notice): void {
-  let i = heap.push(notice) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function popNotice(heap: Notice[]): Notice | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || last === undefined) return top;
-  heap[0] = last;
-  for (let i = 0; ; ) {
-    const left = 2 * i + 1;
-    const right = left + 1;
-    let least = i;
-    if (left < heap.length && before(heap[left]!, heap[least]!)) least = left;
-    if (right < heap.length && before(heap[right]!, heap[least]!)) least = right;
-    if (least === i) break;
-    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
-    i = least;
-  }
-  return top;
-}
-
 /** Creates the clock and scheduler over the store's job table. */
-export function createClock(store: Store, mode: ClockMode, run: JobRunner, startMs = Date.now()) {
+export function createClock(store: Store, mode: ClockMode, run: JobRunner, runNotice: NoticeRunner, startMs = Date.now()) {
   let offsetMs = mode === "real" ? 0 : startMs;
   let timer: NodeJS.Timeout | undefined;
   let armedFor = Number.POSITIVE_INFINITY;
@@ -64,8 +28,7 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
   // resource moves this row instead of deleting it and inserting another (a lifecycle keeps one row).
   let running: Job | undefined;
   let runningRow: "kept" | "moved" | "gone" = "gone";
-  const notices: Notice[] = [];
-  let noticeSeq = 0;
+  const notices = createNoticeQueue();
   // Lower bound of the earliest job's due time (an early guess only costs a query): the notice timer
   // fires often and must not query the job table each time.
   let jobsDue = store.nextDue() ?? Number.POSITIVE_INFINITY;
@@ -113,10 +76,10 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
 
   /** Runs the notices due by `until`; a failing one is reported, never fatal. */
   function runNotices(until: number): void {
-    while (notices.length > 0 && notices[0]!.due <= until) {
-      const notice = popNotice(notices)!;
+    while (notices.size > 0 && notices.peekDue()! <= until) {
+      const notice = notices.pop();
       try {
-        notice.run();
+        runNotice(notice);
       } catch (error) {
         process.emitWarning(`[@twilio-kit/sandbox] notice failed: ${(error as Error)?.stack ?? String(error)}`);
       }
@@ -124,7 +87,7 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
   }
 
   function nextDue(): number | undefined {
-    const due = Math.min(jobsDue, notices[0]?.due ?? Number.POSITIVE_INFINITY);
+    const due = Math.min(jobsDue, notices.peekDue() ?? Number.POSITIVE_INFINITY);
     return due === Number.POSITIVE_INFINITY ? undefined : due;
   }
 
@@ -157,10 +120,10 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
   async function runUntil(target: number): Promise<void> {
     for (;;) {
       const job = store.dueJobs(target, 1)[0];
-      const notice = notices[0];
-      if (notice && notice.due <= target && (!job || notice.due <= job.due)) {
-        if (mode === "manual" && notice.due > offsetMs) offsetMs = notice.due;
-        runNotices(notice.due);
+      const noticeDue = notices.peekDue();
+      if (noticeDue !== undefined && noticeDue <= target && (!job || noticeDue <= job.due)) {
+        if (mode === "manual" && noticeDue > offsetMs) offsetMs = noticeDue;
+        runNotices(noticeDue);
         continue;
       }
       if (!job) break;
@@ -190,10 +153,17 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, start
       if (running && running.ref === ref && (kind === undefined || running.kind === kind)) runningRow = "gone";
       store.cancelJobs(ref, kind);
     },
-    /** Runs `run` at virtual time `due` (in memory: a restart drops it). For events of computed states. */
-    notify(due: number, run: () => void): void {
-      pushNotice(notices, { due, seq: noticeSeq++, run });
+    /**
+     * Has the notice runner called at virtual time `due` with `ref` and `tag` (numbers only). Notices
+     * live in memory (a restart drops them): they are for events of states computed from stored times.
+     */
+    notify(due: number, ref: number, tag: number): void {
+      notices.push(due, ref, tag);
       arm(due);
+    },
+    /** Drops every pending notice (a reset). */
+    clearNotices(): void {
+      notices.clear();
     },
     /** Moves virtual time forward, running every job that falls due, in order. */
     advance(ms: number): Promise<void> {

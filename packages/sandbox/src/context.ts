@@ -40,8 +40,6 @@ export interface Context {
   sid: SidFactory;
   send: WebhookSender;
   delays: Delays;
-  /** Messages whose lifecycle is still running, by SID: a token that a re-plan (cancel, forced status, delete, reset) replaces. */
-  lifecycles: Map<string, object>;
   /** Auth token of an account (webhooks are signed with the owning account's token). */
   authTokenOf(accountSid: string): string;
   /** Forgets cached credentials after accounts or keys change. */

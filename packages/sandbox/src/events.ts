@@ -22,6 +22,10 @@ export function createEvents() {
       if (emitter.listenerCount("event") === 0) return;
       emitter.emit("event", { id: counter, ...event });
     },
+    /** Whether anyone listens (events that cost work to build are skipped otherwise). */
+    hasListeners(): boolean {
+      return emitter.listenerCount("event") > 0;
+    },
     on(listener: (event: SandboxEvent & { id: number }) => void): () => void {
       emitter.on("event", listener);
       return () => emitter.off("event", listener);

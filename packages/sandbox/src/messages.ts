@@ -8,6 +8,7 @@ import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "./err
 import type { Handler } from "./handler.js";
 import { findNumber, type NumberDoc } from "./numbers.js";
 import { segment } from "./segments.js";
+import type { Notice } from "./notices.js";
 import type { Doc, Job } from "./store.js";
 import { parseTwiml, TwimlParseError, type TwimlNode } from "./twiml.js";
 import { bareNumber, first, isE164, isHttpUrl, mediaContentType, rfc2822 } from "./util.js";
@@ -55,6 +56,8 @@ export interface MessageDoc extends Doc {
   _sentMs: number | null;
   /** The lifecycle's steps still ahead, in time order: the status is computed from them on read. */
   _plan: Step[];
+  /** Generation of the plan: a re-plan increments it. */
+  _gen: number;
 }
 
 /** A planned status change: at virtual time `at` (ms) the message becomes `status`. */
@@ -147,10 +150,12 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
     _outcome: rule ? { status: rule.status, code: Number(bareNumber(input.to).slice(-5)) } : { status: "delivered", code: null },
     _sentMs: isInbound ? nowMs : null,
     _plan: [],
+    _gen: 0,
   };
   if (!isInbound) doc._plan = stepsAfter(ctx, doc, doc.status, nowMs, input.sendAtMs);
-  ctx.store.transaction(() => {
-    ctx.store.insert("message", doc, keysOf(doc));
+  let seq = 0;
+  const write = () => {
+    seq = ctx.store.insert("message", doc, keysOf(doc));
     input.mediaUrls.forEach((url) => {
       const mediaSid = ctx.sid("ME");
       const media: Doc = {
@@ -165,8 +170,12 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
       };
       ctx.store.insert("media", media, { account_sid: input.accountSid, parent_sid: sid });
     });
-    follow(ctx, doc);
-  });
+    scheduleCallback(ctx, doc);
+  };
+  // one insert is atomic on its own: the savepoint is for media rows and the callback job
+  if (hasMedia || doc._cb) ctx.store.transaction(write);
+  else write();
+  follow(ctx, doc, seq);
   ctx.events.emit({ type: "message.created", at: nowMs, sid, status: doc.status, direction: doc.direction, to: doc.to, from: doc.from, accountSid: doc.account_sid });
   return doc;
 }
@@ -271,32 +280,32 @@ export function settleMessage(ctx: Context, doc: Doc): MessageDoc {
   return settle(doc as MessageDoc, ctx.clock.now());
 }
 
+// Statuses as small numbers, for notices (which carry numbers only).
+const STATUSES: readonly MessageStatus[] = [
+  "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "accepted", "scheduled", "read", "partially_delivered", "canceled",
+];
+const TAG_BASE = 16;
+
 /**
- * Follows a message's plan: an in-memory notice per step emits its `message.status` event, and with a
- * StatusCallback one durable job at a time waits for the next step that Twilio calls back for.
- * Replaces whatever was following the message before (a re-plan).
+ * Follows a message's plan: a notice per step emits its `message.status` event. A notice carries
+ * the plan's generation: a re-plan makes the earlier notices stale.
  */
-function follow(ctx: Context, doc: MessageDoc): void {
-  if (doc._plan.length === 0) {
-    ctx.lifecycles.delete(doc.sid);
-    return;
-  }
-  const token = {};
-  ctx.lifecycles.set(doc.sid, token);
-  const { sid, to, from, direction, account_sid: accountSid } = doc;
-  const last = doc._plan[doc._plan.length - 1]!;
-  for (const step of doc._plan) {
-    const [at, status] = step;
-    const errorCode = status === "failed" || status === "undelivered" ? (doc._outcome.code ?? 30008) : null;
-    ctx.clock.notify(at, () => {
-      if (ctx.lifecycles.get(sid) !== token) return;
-      if (step === last) ctx.lifecycles.delete(sid);
-      ctx.events.emit({ type: "message.status", at, sid, status, errorCode, to, from, direction, accountSid });
-    });
-  }
-  scheduleCallback(ctx, doc);
+function follow(ctx: Context, doc: MessageDoc, seq: number): void {
+  for (const [at, status] of doc._plan) ctx.clock.notify(at, seq, doc._gen * TAG_BASE + STATUSES.indexOf(status));
 }
 
+/** Emits the `message.status` event of a planned step when its time comes (if anyone listens). */
+export function runMessageNotice(ctx: Context, notice: Notice): void {
+  if (!ctx.events.hasListeners()) return;
+  const doc = ctx.store.bySeq<MessageDoc>("message", notice.ref);
+  // deleted, or re-planned since (cancel, forced status)
+  if (!doc || doc._gen !== Math.floor(notice.tag / TAG_BASE)) return;
+  const status = STATUSES[notice.tag % TAG_BASE]!;
+  settle(doc, notice.due, status);
+  ctx.events.emit({ type: "message.status", at: notice.due, sid: doc.sid, status, errorCode: doc.error_code, to: doc.to, from: doc.from, direction: doc.direction, accountSid: doc.account_sid });
+}
+
+/** With a StatusCallback, one durable job at a time waits for the next step that Twilio calls back for. */
 function scheduleCallback(ctx: Context, doc: MessageDoc): void {
   if (!doc._cb) return;
   const next = doc._plan.find(([, status]) => CALLBACK_STATUSES.has(status));
@@ -308,8 +317,10 @@ export function setMessageStatus(ctx: Context, doc: MessageDoc, status: MessageS
   const nowMs = ctx.clock.now();
   applyStatus(doc, status, nowMs, errorCode);
   doc._plan = FINAL.has(status) ? [] : stepsAfter(ctx, doc, status, nowMs);
+  doc._gen++;
   ctx.clock.cancel(doc.sid, "msg");
-  follow(ctx, doc);
+  scheduleCallback(ctx, doc);
+  follow(ctx, doc, ctx.store.seqOf(doc.sid)!);
   save(ctx, doc);
   ctx.events.emit({ type: "message.status", at: nowMs, sid: doc.sid, status, errorCode: doc.error_code, to: doc.to, from: doc.from, direction: doc.direction, accountSid: doc.account_sid });
   // Twilio sends no callback for the initial status (queued/accepted/scheduled) nor for `sending`
@@ -520,7 +531,6 @@ export const messageHandlers: Record<string, Handler> = {
       ctx.store.removeChildren("media", doc.sid);
       ctx.clock.cancel(doc.sid);
     });
-    ctx.lifecycles.delete(doc.sid);
     ctx.events.emit({ type: "message.deleted", at: ctx.clock.now(), sid: doc.sid });
     return { status: 204 };
   },

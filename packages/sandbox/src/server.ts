@@ -11,7 +11,7 @@ import { createEvents } from "./events.js";
 import { parseForm } from "./form.js";
 import { ROUTE_ROWS } from "./generated/routes.js";
 import type { Handler } from "./handler.js";
-import { messageHandlers, runMessageJob } from "./messages.js";
+import { messageHandlers, runMessageJob, runMessageNotice } from "./messages.js";
 import { monitorHandlers } from "./monitor.js";
 import { createNumber, numberHandlers } from "./numbers.js";
 import { createRouter, validateParams } from "./route-table.js";
@@ -90,11 +90,12 @@ export function createSandbox(options: SandboxOptions = {}) {
   const tokens = new Map<string, string>();
 
   // the context is filled in below; handlers only run after construction
-  const ctx = { store, events, sid, delays, lifecycles: new Map() } as Context;
+  const ctx = { store, events, sid, delays } as Context;
   const clock = createClock(
     store,
     options.clock ?? "real",
     (job) => (job.kind === "msg" ? runMessageJob(ctx, job) : runCallJob(ctx, job)),
+    (notice) => runMessageNotice(ctx, notice),
     options.startTimeMs,
   );
   ctx.clock = clock;
@@ -215,7 +216,7 @@ export function createSandbox(options: SandboxOptions = {}) {
     reset(): void {
       store.transaction(() => {
         store.wipe();
-        ctx.lifecycles.clear();
+        clock.clearNotices();
         ctx.invalidateAuth();
         seedDefaults();
       });

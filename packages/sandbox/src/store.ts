@@ -99,6 +99,7 @@ export function openStore(file: string) {
   const updateDoc = db.prepare("UPDATE docs SET account_sid = ?, parent_sid = ?, key1 = ?, key2 = ?, date_ms = ?, data = ? WHERE sid = ? AND kind = ?");
   const selectDoc = db.prepare("SELECT data FROM docs WHERE sid = ? AND kind = ?").pluck();
   const selectSeq = db.prepare("SELECT seq FROM docs WHERE sid = ?").pluck();
+  const selectBySeq = db.prepare("SELECT data FROM docs WHERE seq = ? AND kind = ?").pluck();
   const deleteDoc = db.prepare("DELETE FROM docs WHERE sid = ? AND kind = ?");
   const deleteChildren = db.prepare("DELETE FROM docs WHERE parent_sid = ? AND kind = ?");
   const selectByKey1 = db.prepare("SELECT data FROM docs WHERE kind = ? AND key1 = ? ORDER BY seq").pluck();
@@ -172,10 +173,11 @@ export function openStore(file: string) {
         throw error;
       }
     },
-    insert(kind: Kind, doc: Doc, keys: DocKeys): void {
+    /** Stores a new document; returns its seq. */
+    insert(kind: Kind, doc: Doc, keys: DocKeys): number {
       begin();
       touched(kind);
-      insertDoc.run(kind, doc.sid, keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc));
+      return Number(insertDoc.run(kind, doc.sid, keys.account_sid, keys.parent_sid ?? null, keys.key1 ?? null, keys.key2 ?? null, keys.date_ms ?? null, serialize(doc)).lastInsertRowid);
     },
     update(kind: Kind, doc: Doc, keys: DocKeys): void {
       begin();
@@ -194,6 +196,10 @@ export function openStore(file: string) {
     },
     seqOf(sid: string): number | undefined {
       return selectSeq.get(sid) as number | undefined;
+    },
+    bySeq<T extends Doc = Doc>(kind: Kind, seq: number): T | undefined {
+      const data = selectBySeq.get(seq, kind) as string | undefined;
+      return data === undefined ? undefined : (JSON.parse(data) as T);
     },
     remove(kind: Kind, sid: string): boolean {
       begin();

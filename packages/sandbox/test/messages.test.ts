@@ -213,6 +213,16 @@ describe("reading, redacting and deleting messages", () => {
       await control(sandbox.url, "POST", `/messages/${body.sid}/status`, { Status: "sent" });
       await sandbox.advance(60_000);
       expect(statuses).toEqual(["sent", "delivered"]);
+      // forced at the very time of a planned step: the new plan has the same times, and no step doubles
+      const { body: second } = await send({ To: "+15558675310", From: sandbox.phoneNumber, Body: "again" });
+      statuses.length = 0;
+      sandbox.onEvent((event) => {
+        if (event.type === "message.status" && event.sid === second.sid) statuses.push(event.status as string);
+      });
+      await sandbox.advance(100);
+      await control(sandbox.url, "POST", `/messages/${second.sid}/status`, { Status: "sending" });
+      await sandbox.advance(60_000);
+      expect(statuses).toEqual(["sending", "sending", "sent", "delivered"]);
       expect(receiver.received.map((request) => request.params.MessageStatus)).toEqual(["sent", "delivered"]);
       expect((await get(`/api${body.uri}`)).body.status).toBe("delivered");
     } finally {
