@@ -2,7 +2,7 @@
 // Message creates/s at 10 connections against @twilio-kit/sandbox, with start time and RSS after
 // 100k messages, side by side in one run with Prism mocking the same spec. 127.0.0.1 only, bounded
 // request counts. Prism is installed on demand into bench/.tmp (gitignored), never as a dependency.
-// Usage: node bench/sandbox.mjs [--messages 100000] [--prism-requests 5000] [--no-prism]
+// Usage: node bench/sandbox.mjs [--messages 100000] [--repeat 3] [--prism-requests 5000] [--no-prism]
 // Needs `pnpm --filter @twilio-kit/sandbox build` first. Writes bench/results/sandbox.md.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,12 +15,14 @@ const root = new URL("..", import.meta.url);
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "100000" },
+    repeat: { type: "string", default: "3" },
     "prism-requests": { type: "string", default: "5000" },
     connections: { type: "string", default: "10" },
     "no-prism": { type: "boolean", default: false },
   },
 });
 const MESSAGES = Number(values.messages);
+const REPEAT = Math.max(1, Number(values.repeat));
 const PRISM_REQUESTS = Number(values["prism-requests"]);
 const CONNECTIONS = Number(values.connections);
 const TIME_LIMIT_MS = 300_000; // every load phase stops after 5 minutes whatever the count
@@ -233,9 +235,14 @@ function machine() {
 }
 
 const env = machine();
-console.log(`sandbox: ${MESSAGES} message creates at ${CONNECTIONS} connections…`);
-const sandbox = await benchSandbox();
-console.log(sandbox);
+// each run starts a fresh sandbox on a new database; the table shows the median run by creates/s
+const runs = [];
+for (let i = 1; i <= REPEAT; i++) {
+  console.log(`sandbox run ${i}/${REPEAT}: ${MESSAGES} message creates at ${CONNECTIONS} connections…`);
+  runs.push(await benchSandbox());
+  console.log(runs.at(-1));
+}
+const sandbox = [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((runs.length - 1) / 2)];
 console.log("baseline: bare node:http server…");
 const baseline = await benchBaseline();
 console.log(baseline);
@@ -267,12 +274,18 @@ ${row("@twilio-kit/sandbox (SQLite file, WAL, real clock)", sandbox, `${sandbox.
 ${row("baseline: bare `node:http` server, fixed 201 body", baseline, `${baseline.requests.toLocaleString("en-US")} requests; the machine's ceiling for this client; statuses:`)}
 ${row(`Prism ${prism.version ?? ""} (\`prism mock\` of twilio_api_v2010.json)`, prism, prism.skipped ? "" : `${prism.requests?.toLocaleString("en-US")} requests in ${prism.seconds} s; statuses:`)}
 
+The sandbox row is the median of ${runs.length} runs (fresh sandbox and database each); all runs, creates/s
+(start ms, RSS after MiB): ${runs.map((r) => `${r.perSecond.toLocaleString("en-US")} (${r.startMs}, ${r.rss})`).join("; ")}.
+
 Targets (issue 4): ≥ 5,000 creates/s, start < 300 ms, RSS < 100 MiB after 100k messages.
 Sandbox start is measured from \`spawn\` to the printed JSON line (Node boot included); the figure in
-parentheses is the sandbox's own time from module load to listening. The sandbox stores every message,
-runs its lifecycle (queued → sending → sent → delivered) on timers during the run and validates each
-request; Prism is stateless and answers every create with the spec's example. Prism's request count is
-smaller (${PRISM_REQUESTS.toLocaleString("en-US")}) to bound the run time; its rate is steady after warm-up.
+parentheses is the sandbox's own time from module load to listening. The sandbox validates each
+request, stores every message with its planned lifecycle (queued → sending → sent → delivered: the
+status is computed from the stored plan on read, and \`message.status\` events fire from in-memory
+notices during the run) and answers only after the SQLite commit (WAL, \`synchronous=OFF\`: the write
+survives a \`kill -9\`, not a power loss). Prism is stateless and answers every create with the spec's
+example. Prism's request count is smaller (${PRISM_REQUESTS.toLocaleString("en-US")}) to bound the run
+time; its rate is steady after warm-up.
 `;
 writeFileSync(new URL("bench/results/sandbox.md", root), markdown);
 console.log(markdown);

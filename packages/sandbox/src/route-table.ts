@@ -96,15 +96,16 @@ export function createRouter(rows: RouteRow[]) {
 }
 
 function matchSegments(op: Operation, parts: string[]): Record<string, string> | undefined {
+  // most candidates of a bucket fail on a literal segment: check those before allocating anything
+  for (let i = 0; i < parts.length; i++) {
+    const literal = op.segments[i];
+    if (literal !== null && literal !== parts[i]) return undefined;
+  }
   const pathParams: Record<string, string> = {};
   let nameIndex = 0;
   for (let i = 0; i < parts.length; i++) {
-    const literal = op.segments[i];
+    if (op.segments[i] !== null) continue;
     const part = parts[i]!;
-    if (literal !== null) {
-      if (literal !== part) return undefined;
-      continue;
-    }
     const [prefix, suffix] = op.affixes[i]!;
     if (!part.startsWith(prefix) || !part.endsWith(suffix) || part.length <= prefix.length + suffix.length) return undefined;
     let value = part.slice(prefix.length, part.length - suffix.length);
