@@ -60,8 +60,10 @@ const HOST_LABEL = /^[a-z0-9-]{1,32}$/i;
  */
 function hostLabel(flags: FlagValues, env: NodeJS.ProcessEnv, found: ResolvedCredentials, key: "region" | "edge"): string | undefined {
   const envName = key === "region" ? "TWILIO_REGION" : "TWILIO_EDGE";
+  // an operation with its own `--region` (Addresses) takes ours as `--twk-region`
+  const flagName = stringFlag(flags, `twk-${key}`) === undefined ? `--${key}` : `--twk-${key}`;
   const [value, from] = [
-    [stringFlag(flags, key), `--${key}`],
+    [stringFlag(flags, key), flagName],
     [env[envName], envName],
     [found[key], `the ${key} of ${found.source}`],
   ].find(([v]) => v) ?? [undefined, ""];

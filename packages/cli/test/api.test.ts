@@ -52,6 +52,15 @@ describe("generated api commands", () => {
     expect(fake.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64")}`);
   });
 
+  it("keeps an operation's own --region apart from twk's, which becomes --twk-region", async () => {
+    const address = ["api", "addresses", "create", "--customer-name", "n", "--street", "s", "--city", "c", "--postal-code", "p", "--iso-country", "US"];
+    await runTwk([...address, "--region", "CA", "--twk-region", "ie1"], env);
+    expect(fake.requests.at(-1)!.form.get("Region")).toBe("CA");
+    const bad = await runTwk([...address, "--region", "CA", "--twk-region", "ie1!"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--twk-region must be letters, digits and dashes");
+  });
+
   it("fetches by a positional SID and prints the spec's default columns as a table", async () => {
     const created = JSON.parse((await runTwk(["api", "messages", "create", "--to", "+15550000009", "--from", "+15017122661", "--body", "x", "-o", "json"], env)).stdout);
     const result = await runTwk(["api", "messages", "fetch", created.sid, "-o", "table"], env);

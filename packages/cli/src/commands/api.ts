@@ -227,7 +227,6 @@ export async function runApi(argv: readonly string[], ctx: Context): Promise<num
   const { op, words } = found;
   const { specs, renamed } = operationFlags(op);
   const parsed = parseArgs(found.rest, specs);
-  for (const [alias, name] of Object.entries(renamed)) if (alias in parsed.flags) parsed.flags[name] = parsed.flags[alias]!;
   // Credentials and output read the global meaning of a renamed flag; the op param keeps its own.
   const globals: FlagValues = { ...parsed.flags };
   for (const name of Object.values(renamed)) {
