@@ -31,7 +31,7 @@ await sync({ quiet: true });
 const operations = loadOperations().filter((op) => !op.shadowedBy);
 // Only the specs the sandbox emulates need their params (for validation); every other operation is
 // routed to a "not emulated" answer and needs its route only. Keeps the table (and RSS) small.
-const VALIDATED_SPECS = new Set(["api_v2010", "monitor_v1"]);
+const VALIDATED_SPECS = new Set(["api_v2010", "monitor_v1", "messaging_v1"]);
 const rows = operations.map((op) => {
   const params = VALIDATED_SPECS.has(op.spec) ? op.params.map(paramRow) : [];
   const row = [op.method, op.domain, op.path, op.operationId, Number(op.successStatus ?? 200), params];

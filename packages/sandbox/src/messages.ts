@@ -6,7 +6,8 @@ import type { Context } from "./context.js";
 import { pageOf, toWire } from "./context.js";
 import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "./errors.js";
 import type { Handler } from "./handler.js";
-import { findNumber, type NumberDoc } from "./numbers.js";
+import { findService, senderOf, serviceOfNumber } from "./messaging.js";
+import { findNumber } from "./numbers.js";
 import { segment } from "./segments.js";
 import type { Notice } from "./notices.js";
 import type { Doc, Job } from "./store.js";
@@ -49,6 +50,8 @@ export interface MessageDoc extends Doc {
   price: string | null;
   num_segments: string;
   num_media: string;
+  /** Set only for messages of a Messaging Service (absent means null on the wire). */
+  messaging_service_sid?: string;
   _cb: string | null;
   _cbMethod: string;
   /** Final outcome chosen at creation: `delivered`, or a failure with its 30xxx code. */
@@ -119,6 +122,8 @@ interface NewMessage {
   statusCallback: string | null;
   statusCallbackMethod?: string;
   sendAtMs?: number;
+  /** Sent through (or received by a number of) this Messaging Service. */
+  messagingServiceSid?: string;
 }
 
 function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
@@ -135,7 +140,7 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
     body: input.body,
     to: input.to,
     from: input.from,
-    status: isInbound ? "received" : input.sendAtMs !== undefined ? "scheduled" : "queued",
+    status: isInbound ? "received" : input.sendAtMs !== undefined ? "scheduled" : input.messagingServiceSid !== undefined ? "accepted" : "queued",
     direction: input.direction,
     date_created: now,
     date_updated: now,
@@ -152,6 +157,7 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
     _plan: [],
     _gen: 0,
   };
+  if (input.messagingServiceSid !== undefined) doc.messaging_service_sid = input.messagingServiceSid;
   if (!isInbound) doc._plan = stepsAfter(ctx, doc, doc.status, nowMs, input.sendAtMs);
   let seq = 0;
   const write = () => {
@@ -181,7 +187,8 @@ function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
 }
 
 /**
- * The lifecycle ahead of a status, from `fromMs`: scheduled → queued → sending → sent → delivered,
+ * The lifecycle ahead of a status, from `fromMs`: scheduled → queued → sending → sent → delivered
+ * (accepted → queued 1 ms after creation through a Messaging Service),
  * or the failure chosen at creation (`failed` instead of `sent`, `undelivered` instead of `delivered`).
  */
 function stepsAfter(ctx: Context, doc: MessageDoc, status: MessageStatus, fromMs: number, sendAtMs?: number): Step[] {
@@ -189,11 +196,11 @@ function stepsAfter(ctx: Context, doc: MessageDoc, status: MessageStatus, fromMs
   const steps: Step[] = [];
   let at = fromMs;
   switch (status) {
+    case "accepted":
     case "scheduled":
-      at = sendAtMs ?? at;
+      at = status === "accepted" ? at + 1 : (sendAtMs ?? at);
       steps.push([at, "queued"]);
     // falls through
-    case "accepted":
     case "queued":
       steps.push([(at += sendingMs), "sending"]);
     // falls through
@@ -258,7 +265,7 @@ export function wireMessage(doc: MessageDoc): Record<string, unknown> {
     account_sid: doc.account_sid,
     num_media: doc.num_media,
     status: doc.status,
-    messaging_service_sid: null,
+    messaging_service_sid: doc.messaging_service_sid ?? null,
     sid: doc.sid,
     date_sent: doc.date_sent,
     date_created: doc.date_created,
@@ -339,6 +346,7 @@ async function sendStatusCallback(ctx: Context, doc: MessageDoc): Promise<void> 
     To: doc.to,
   };
   if (doc.error_code !== null) params.ErrorCode = String(doc.error_code);
+  if (doc.messaging_service_sid !== undefined) params.MessagingServiceSid = doc.messaging_service_sid;
   if (doc.status === "delivered" || doc.status === "undelivered") params.RawDlrDoneDate = rawDlrDate(ctx.clock.now());
   const delivery = await ctx.send({
     kind: "message-status",
@@ -388,16 +396,16 @@ function isAlphanumericSender(from: string): boolean {
   return /^[A-Za-z0-9 ]{1,11}$/.test(from) && /[A-Za-z]/.test(from);
 }
 
-/** Twilio's business rules for a new outbound message, in Twilio's order. */
-function validateOutbound(ctx: Context, accountSid: string, to: string | undefined, from: string | undefined, body: string | undefined, mediaUrls: string[], params: Record<string, string[]>): void {
+/**
+ * Twilio's business rules for a new outbound message, in Twilio's order. Returns the sender: `From`,
+ * or the one a Messaging Service picked from its pool.
+ */
+function validateOutbound(ctx: Context, accountSid: string, to: string | undefined, from: string | undefined, body: string | undefined, mediaUrls: string[], params: Record<string, string[]>): string {
   if (!to) throw badRequest(21604, "A 'To' phone number is required.");
   const serviceSid = first(params, "MessagingServiceSid");
   if (!from && !serviceSid) throw badRequest(21603, "A 'From' phone number is required.");
   if (!body && mediaUrls.length === 0 && !first(params, "ContentSid")) throw badRequest(21602, "Message body is required.");
-  if (serviceSid && !from) {
-    // Messaging Services are not emulated: no service SID can exist here
-    throw new SandboxHttpError(400, 21705, `The Messaging Service Sid ${serviceSid} is invalid.`);
-  }
+  if (serviceSid) from = senderOf(ctx, accountSid, serviceSid, to, from).from;
   const magicTo = MAGIC_TO[to];
   if (magicTo) throw badRequest(magicTo[0], magicTo[1]);
   if (!isE164(bareNumber(to))) throw badRequest(21211, `The 'To' number ${to} is not a valid phone number.`);
@@ -414,6 +422,7 @@ function validateOutbound(ctx: Context, accountSid: string, to: string | undefin
   if (mediaUrls.length > 10) throw badRequest(21623, "Number of media files exceeds allowed limit of 10");
   for (const url of mediaUrls) if (!isHttpUrl(url)) throw badRequest(21620, `Invalid media URL(s): ${url}`);
   if (ctx.store.meta(optOutKey(from!, to))) throw badRequest(21610, "Attempt to send to unsubscribed recipient");
+  return from!;
 }
 
 function parseSendAt(params: Record<string, string[]>, nowMs: number): number | undefined {
@@ -447,22 +456,25 @@ export const messageHandlers: Record<string, Handler> = {
   CreateMessage({ ctx, params, path, principal }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
     const to = first(params, "To");
-    const from = first(params, "From");
     const body = first(params, "Body") ?? "";
     const mediaUrls = params.MediaUrl ?? [];
-    validateOutbound(ctx, account.sid, to, from, body, mediaUrls, params);
-    const statusCallback = first(params, "StatusCallback");
+    const from = validateOutbound(ctx, account.sid, to, first(params, "From"), body, mediaUrls, params);
+    let statusCallback = first(params, "StatusCallback");
+    // through a Messaging Service (validated above): its StatusCallback when the message has none
+    const serviceSid = first(params, "MessagingServiceSid") || undefined;
+    if (serviceSid !== undefined && !statusCallback) statusCallback = findService(ctx, account.sid, serviceSid)?.status_callback ?? undefined;
     const sendAtMs = parseSendAt(params, ctx.clock.now());
     const doc = insertMessage(ctx, {
       accountSid: account.sid,
       to: to!,
-      from: from!,
+      from,
       body,
       mediaUrls,
       direction: "outbound-api",
       statusCallback: statusCallback || null,
       statusCallbackMethod: first(params, "StatusCallbackMethod"),
       sendAtMs,
+      messagingServiceSid: serviceSid,
     });
     return { status: 201, body: wireMessage(doc) };
   },
@@ -596,6 +608,7 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
   if (typeof body !== "string" || !Array.isArray(mediaUrls) || mediaUrls.some((url) => typeof url !== "string")) {
     throw badRequest(INVALID_PARAMETER, "body must be a string and mediaUrls an array of strings");
   }
+  const service = serviceOfNumber(ctx, number);
   const message = insertMessage(ctx, {
     accountSid: number.account_sid,
     to: input.to,
@@ -604,6 +617,7 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
     mediaUrls,
     direction: "inbound",
     statusCallback: null,
+    messagingServiceSid: service?.sid,
   });
   const keyword = body.trim().toUpperCase();
   if (STOP_WORDS.has(keyword)) ctx.store.setMeta(optOutKey(input.to, input.from), "1");
@@ -625,18 +639,27 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
     From: input.from,
     ApiVersion: "2010-04-01",
   };
+  if (service) params.MessagingServiceSid = service.sid;
   mediaUrls.forEach((url, index) => {
     params[`MediaUrl${index}`] = url;
     params[`MediaContentType${index}`] = mediaContentType(url);
   });
   const result: InboundSmsResult = { message: wireMessage(message), replies: [], deliveries: [] };
-  if (number.sms_url) await runSmsWebhook(ctx, number, message, params, result);
+  // a number in a Messaging Service answers with the service's webhooks, unless the service defers to
+  // the number's (`use_inbound_webhook_on_number`) or has no InboundRequestUrl
+  const targets: Array<[string, string]> = [];
+  if (service && !service.use_inbound_webhook_on_number && service.inbound_request_url) {
+    targets.push([service.inbound_request_url, service.inbound_method]);
+    if (service.fallback_url) targets.push([service.fallback_url, service.fallback_method]);
+  } else if (number.sms_url) {
+    targets.push([number.sms_url, number.sms_method]);
+    if (number.sms_fallback_url) targets.push([number.sms_fallback_url, number.sms_fallback_method]);
+  }
+  if (targets.length > 0) await runSmsWebhook(ctx, message, params, targets, result);
   return result;
 }
 
-async function runSmsWebhook(ctx: Context, number: NumberDoc, message: MessageDoc, params: Record<string, string>, result: InboundSmsResult): Promise<void> {
-  const targets: Array<[string, string]> = [[number.sms_url!, number.sms_method]];
-  if (number.sms_fallback_url) targets.push([number.sms_fallback_url, number.sms_fallback_method]);
+async function runSmsWebhook(ctx: Context, message: MessageDoc, params: Record<string, string>, targets: Array<[string, string]>, result: InboundSmsResult): Promise<void> {
   for (const [url, method] of targets) {
     const ok = await fetchAndRun(ctx, message, params, url, method, result, 0);
     if (ok) return;

@@ -12,6 +12,7 @@ import { parseForm } from "./form.js";
 import { ROUTE_ROWS } from "./generated/routes.js";
 import type { Handler } from "./handler.js";
 import { messageHandlers, runMessageJob, runMessageNotice } from "./messages.js";
+import { messagingHandlers } from "./messaging.js";
 import { monitorHandlers } from "./monitor.js";
 import { createNumber, numberHandlers } from "./numbers.js";
 import { createRouter, validateParams } from "./route-table.js";
@@ -58,6 +59,7 @@ export interface SandboxOptions {
 // Handlers by domain, then operationId: operationIds repeat across specs (chat's CreateMessage is not ours).
 const HANDLERS: Record<string, Record<string, Handler>> = {
   api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers },
+  messaging: messagingHandlers,
   monitor: monitorHandlers,
 };
 
