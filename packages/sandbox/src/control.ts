@@ -11,6 +11,7 @@ import type { Sandbox } from "./server.js";
 import { emulatedRoutes, sendJson } from "./server.js";
 import { isE164, isHttpUrl } from "./util.js";
 import { deliverInboundCall, forceCallStatus, hangUp, sendDigits, sendSpeech, transcriptOf } from "./voice.js";
+import { verificationCodes } from "./verify.js";
 
 type Body = Record<string, unknown>;
 
@@ -248,6 +249,16 @@ export async function handleControl(
     case "GET /alerts": {
       const rows = sandbox.store.list("alert", { order: "asc", limit: limitOf(search) });
       return sendJson(res, 200, { alerts: rows.map((row) => row.doc) });
+    }
+    case "GET /verify/codes": {
+      // the codes Verify never returns: what the user would read on their phone or in their inbox
+      const codes = verificationCodes(ctx, {
+        to: search.get("To") ?? search.get("to") ?? undefined,
+        serviceSid: search.get("ServiceSid") ?? search.get("serviceSid") ?? undefined,
+        verificationSid: search.get("VerificationSid") ?? search.get("verificationSid") ?? undefined,
+        limit: limitOf(search),
+      });
+      return sendJson(res, 200, { codes });
     }
     case "GET /events":
       return serveEvents(sandbox, req, res);

@@ -6,6 +6,7 @@ import type { SandboxEvent } from "./events.js";
 import { deliverInboundSms, loadMessage, settleMessage, wireMessage, type InboundSms, type InboundSmsResult } from "./messages.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./server.js";
 import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice.js";
+import { latestVerificationCode } from "./verify.js";
 import type { WebhookDelivery } from "./webhook.js";
 
 export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox, emulatedRoutes } from "./server.js";
@@ -52,6 +53,8 @@ export interface SandboxHandle {
   transcript(callSid: string): TranscriptEntry[];
   /** Logged webhook deliveries, oldest first, optionally of one resource SID. */
   webhooks(sid?: string): WebhookDelivery[];
+  /** The code of the newest Verify verification sent to `to` (optionally in one service), or undefined; Verify's API never returns it. */
+  verificationCode(to: string, serviceSid?: string): string | undefined;
   /** Subscribes to every sandbox event; returns the unsubscribe function. */
   onEvent(listener: (event: SandboxEvent) => void): () => void;
   /** Resolves with the first event (already happened or future) the predicate accepts. */
@@ -136,6 +139,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     hangUp: (callSid) => hangUp(ctx, callSid),
     transcript: (callSid) => transcriptOf(ctx, callSid).transcript,
     webhooks: (sid) => store.deliveries({ ref: sid, limit: 10_000 }) as WebhookDelivery[],
+    verificationCode: (to, serviceSid) => latestVerificationCode(ctx, to, serviceSid),
     onEvent: (listener) => events.on(listener),
     waitForEvent(predicate, options) {
       return waitFor("an event", () => undefined, (event) => (predicate(event) ? event : undefined), options);

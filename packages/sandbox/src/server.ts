@@ -19,6 +19,7 @@ import { createRouter, validateParams } from "./route-table.js";
 import { openStore } from "./store.js";
 import { createSidFactory } from "./util.js";
 import { callHandlers, runCallJob } from "./voice.js";
+import { verifyHandlers } from "./verify.js";
 import { createWebhookSender } from "./webhook.js";
 
 /** The documented credentials of a fresh sandbox. */
@@ -61,6 +62,7 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
   api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers },
   messaging: messagingHandlers,
   monitor: monitorHandlers,
+  verify: verifyHandlers,
 };
 
 // A missing required param is a business-rule error with its own code at Twilio, not a generic 400.

@@ -118,7 +118,7 @@ describe("routing", () => {
   });
 
   it("answers an operation of another spec with a Twilio-shaped not-emulated error", async () => {
-    const result = await api(sandbox.url, "POST", "/verify/v2/Services", { user: sandbox.accountSid, password: sandbox.authToken, form: { FriendlyName: "x" } });
+    const result = await api(sandbox.url, "POST", "/sync/v1/Services", { user: sandbox.accountSid, password: sandbox.authToken, form: { FriendlyName: "x" } });
     expect(result.status).toBe(501);
     expect(result.body.message).toContain("CreateService");
     expect(result.body.message).toContain("not emulated");
