@@ -1,7 +1,9 @@
 // Benchmark: @twilio-kit/webhooks vs twilio-node's validateRequest, side by side in one process,
 // on an inbound-SMS-sized form (19 params). Build packages/webhooks first (`npx tsup`).
 // Usage: node bench/webhooks.mjs   -> prints results and writes bench/results/webhooks.md
-import { execSync } from "node:child_process";
+// Each measurement runs in a child process of its own (`--child CASE valid|invalid`), so no
+// implementation inherits another's JIT state or garbage; rounds interleave the implementations.
+import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
@@ -51,15 +53,25 @@ const cases = [
   // Called like twilio-node's validateRequest: a plain function returning the verdict.
   ["@twilio-kit/webhooks/node verifyTwilioSignatureSync", (sig) => () => verifyTwilioSignatureSync({ authToken, signature: sig, url, params }).ok],
 ];
+const childAt = process.argv.indexOf("--child");
+if (childAt !== -1) {
+  const [index, kind] = process.argv.slice(childAt + 1);
+  const [name, make] = cases[Number(index)];
+  const fn = make(kind === "valid" ? valid : invalid);
+  await round(name, fn, kind === "valid", 500); // warm-up
+  console.log(await round(name, fn, kind === "valid"));
+  process.exit(0);
+}
+const measure = (index, kind) => Number(execFileSync(process.execPath, [new URL(import.meta.url).pathname, "--child", String(index), kind], { encoding: "utf8" }).trim());
 // The CPU is shared: implementations are interleaved within each round, so a load spike hits all of
 // them, and each figure is the median of the rounds.
 const rounds = 3;
 const loadBefore = loadavg();
 const samples = cases.map(() => ({ valid: [], invalid: [] }));
 for (let r = 0; r < rounds; r++) {
-  for (const [i, [name, make]] of cases.entries()) {
-    samples[i].valid.push(await round(name, make(valid), true));
-    samples[i].invalid.push(await round(name, make(invalid), false));
+  for (const i of cases.keys()) {
+    samples[i].valid.push(measure(i, "valid"));
+    samples[i].invalid.push(measure(i, "invalid"));
   }
 }
 const loadAfter = loadavg();
@@ -92,7 +104,7 @@ const md = `# Webhook signature benchmark
 
 - Date: ${date}
 - Machine: ${nproc} CPU(s), ${cpuModel}, Node ${process.version}
-- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; median of ${rounds} interleaved rounds of ~1.5 s, sequential awaits.\n- Load average (1/5/15 min, /proc/loadavg; other jobs share the CPU): before ${loadBefore}, after ${loadAfter}
+- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; median of ${rounds} interleaved rounds of ~1.5 s (after 0.5 s of warm-up), each in a fresh process, sequential awaits.\n- Load average (1/5/15 min, /proc/loadavg; other jobs share the CPU): before ${loadBefore}, after ${loadAfter}
 - Command: \`node bench/webhooks.mjs\` (after \`cd packages/webhooks && npx tsup\`)
 
 | implementation | valid checks/s | × twilio-node | invalid checks/s | × twilio-node |
