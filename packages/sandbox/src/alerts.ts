@@ -3,6 +3,7 @@
 import type { Context } from "./context.js";
 import type { Doc } from "./store.js";
 import { encodeForm } from "./form.js";
+import { iso8601 } from "./util.js";
 import type { WebhookDelivery } from "./webhook.js";
 
 /** A stored alert, shaped like Monitor v1's Alert instance (`GET /monitor/v1/Alerts/{Sid}`). */
@@ -33,7 +34,7 @@ export function raiseAlert(
   level: "error" | "warning" = "error",
 ): AlertDoc {
   const nowMs = ctx.clock.now();
-  const iso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = iso8601(nowMs);
   const sid = ctx.sid("NO");
   const doc: AlertDoc = {
     account_sid: accountSid,

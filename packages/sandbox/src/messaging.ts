@@ -6,7 +6,7 @@ import { badRequest, INVALID_PARAMETER, notFound } from "./errors.js";
 import type { Handler } from "./handler.js";
 import type { NumberDoc } from "./numbers.js";
 import type { Doc } from "./store.js";
-import { bareNumber, first, type Params } from "./util.js";
+import { bareNumber, first, iso8601, type Params } from "./util.js";
 
 const ORIGIN = "https://messaging.twilio.com";
 
@@ -55,11 +55,6 @@ const BOOLEANS: Record<string, string> = {
   UseInboundWebhookOnNumber: "use_inbound_webhook_on_number",
 };
 const URL_FIELDS = new Set(["inbound_request_url", "fallback_url", "status_callback"]);
-
-/** ISO 8601 without milliseconds, as the newer APIs write dates. */
-function isoDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 function serviceKeys(doc: ServiceDoc) {
   return { account_sid: doc.account_sid, key1: doc.friendly_name };
@@ -161,7 +156,7 @@ export function senderOf(ctx: Context, accountSid: string, serviceSid: string, t
 export const messagingHandlers: Record<string, Handler> = {
   CreateService({ ctx, params, principal }) {
     const sid = ctx.sid("MG");
-    const now = isoDate(ctx.clock.now());
+    const now = iso8601(ctx.clock.now());
     const doc: ServiceDoc = {
       sid,
       account_sid: principal.accountSid,
@@ -218,7 +213,7 @@ export const messagingHandlers: Record<string, Handler> = {
   UpdateService({ ctx, params, path, principal, rawPath }) {
     const doc = ownedService(ctx, principal.accountSid, path.Sid!, rawPath);
     applyParams(doc, params);
-    doc.date_updated = isoDate(ctx.clock.now());
+    doc.date_updated = iso8601(ctx.clock.now());
     ctx.store.update("messaging_service", doc, serviceKeys(doc));
     return { status: 200, body: toWire(doc) };
   },
@@ -246,7 +241,7 @@ export const messagingHandlers: Record<string, Handler> = {
     if (capabilities && !capabilities.sms && !capabilities.mms) {
       throw badRequest(21715, `Phone Number ${number.phone_number} has neither SMS nor MMS capability`);
     }
-    const now = isoDate(ctx.clock.now());
+    const now = iso8601(ctx.clock.now());
     const doc: SenderDoc = {
       sid: poolKey(pnSid),
       account_sid: service.account_sid,

@@ -14,6 +14,11 @@ export function rfc2822(ms: number): string {
 let lastSecond = Number.NaN;
 let lastText = "";
 
+/** ISO 8601 without milliseconds, as the newer APIs (Monitor, Messaging, Verify) write dates: `2015-07-30T20:00:00Z`. */
+export function iso8601(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** Makes SIDs: unique and roughly time-ordered by default, reproducible from a seed (for snapshot-style tests). */
 export interface SidFactory {
   (prefix: string): string;

@@ -9,7 +9,7 @@ import { pageOf, toWire } from "./context.js";
 import { SandboxHttpError } from "./errors.js";
 import type { Handler } from "./handler.js";
 import type { Doc } from "./store.js";
-import { first, isE164, type Params } from "./util.js";
+import { first, isE164, iso8601, type Params } from "./util.js";
 
 /** Verify's "invalid parameter" code (https://www.twilio.com/docs/api/errors/60200). */
 export const VERIFY_INVALID_PARAMETER = 60200;
@@ -81,11 +81,6 @@ export interface VerificationCodeInfo {
   verificationSid: string;
   accountSid: string;
   dateCreated: string;
-}
-
-/** ISO 8601 without milliseconds, as Verify writes dates (`2015-07-30T20:00:00Z`). */
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function invalid(message: string): SandboxHttpError {
@@ -188,7 +183,7 @@ function settle(ctx: Context, doc: VerificationDoc): VerificationDoc {
   const now = ctx.clock.now();
   if (doc.status === "pending" && now - doc._createdMs >= VERIFICATION_TTL_MS) {
     doc.status = "expired";
-    doc.date_updated = iso(doc._createdMs + VERIFICATION_TTL_MS);
+    doc.date_updated = iso8601(doc._createdMs + VERIFICATION_TTL_MS);
     saveVerification(ctx, doc, false);
   }
   return doc;
@@ -265,7 +260,7 @@ const createVerification: Handler = ({ ctx, params, path, principal, rawPath }) 
   const sends = recent.reduce((count, row) => count + row.doc._sendTimesMs.filter((ms) => nowMs - ms < VERIFICATION_TTL_MS).length, 0);
   if (sends >= MAX_SENDS) throw new SandboxHttpError(429, MAX_SEND_ATTEMPTS, "Max send attempts reached");
 
-  const now = iso(nowMs);
+  const now = iso8601(nowMs);
   const attempt: SendAttempt = { attempt_sid: ctx.sid("VL"), channel, time: now };
   // Twilio reuses the pending verification of the same To (same SID, same code) and records the resend
   let doc = pendingFor(ctx, service.sid, to);
@@ -319,7 +314,7 @@ export const verifyHandlers: Record<string, Handler> = {
     const account = assertAccess(ctx, principal, principal.accountSid);
     if (first(params, "FriendlyName") === undefined) throw invalid("Missing required parameter FriendlyName in the post body");
     const sid = ctx.sid("VA");
-    const now = iso(ctx.clock.now());
+    const now = iso8601(ctx.clock.now());
     const url = serviceUrl(sid);
     const doc: VerifyServiceDoc = {
       sid,
@@ -376,7 +371,7 @@ export const verifyHandlers: Record<string, Handler> = {
     const account = assertAccess(ctx, principal, principal.accountSid);
     const doc = ownedService(ctx, account.sid, path.Sid!, rawPath);
     applyServiceParams(doc, params);
-    doc.date_updated = iso(ctx.clock.now());
+    doc.date_updated = iso8601(ctx.clock.now());
     saveService(ctx, doc, false);
     return { status: 200, body: toWire(doc) };
   },
@@ -404,7 +399,7 @@ export const verifyHandlers: Record<string, Handler> = {
     const doc = liveVerification(ctx, account.sid, path.ServiceSid!, path.Sid!, rawPath);
     doc.status = status;
     doc.valid = status === "approved";
-    doc.date_updated = iso(ctx.clock.now());
+    doc.date_updated = iso8601(ctx.clock.now());
     saveVerification(ctx, doc, false);
     ctx.events.emit({ type: "verify.status", at: ctx.clock.now(), sid: doc.sid, status });
     return { status: 200, body: verificationWire(doc) };
@@ -429,14 +424,14 @@ export const verifyHandlers: Record<string, Handler> = {
     const nowMs = ctx.clock.now();
     if (doc._failedChecks >= MAX_CHECKS) {
       doc.status = "max_attempts_reached";
-      doc.date_updated = iso(nowMs);
+      doc.date_updated = iso8601(nowMs);
       saveVerification(ctx, doc, false);
       throw new SandboxHttpError(429, MAX_CHECK_ATTEMPTS, "Max check attempts reached");
     }
     if (code === doc._code) {
       doc.status = "approved";
       doc.valid = true;
-      doc.date_updated = iso(nowMs);
+      doc.date_updated = iso8601(nowMs);
     } else {
       doc._failedChecks++;
     }
