@@ -70,46 +70,50 @@ describe("generated api commands", () => {
     expect(row).toContain(created.sid);
   });
 
-  it("streams a list as ndjson, one object a line", async () => {
-    await seed(3, "+15550000002");
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "ndjson"], env);
-    expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(3);
-    expect(fake.requests.at(-1)!.query.get("To")).toBe("+15550000002");
-  });
+  describe("lists of three seeded messages", () => {
+    // each list test reads the same three messages, seeded here so no test depends on another
+    beforeAll(() => seed(3, "+15550000002"));
 
-  it("prints a list as one JSON array with -o json", async () => {
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "json"], env);
-    expect(JSON.parse(result.stdout)).toHaveLength(3);
-    const empty = await runTwk(["api", "messages", "list", "--to", "+19999999999", "-o", "json"], env);
-    expect(JSON.parse(empty.stdout)).toEqual([]);
-  });
+    it("streams a list as ndjson, one object a line", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "ndjson"], env);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(3);
+      expect(fake.requests.at(-1)!.query.get("To")).toBe("+15550000002");
+    });
 
-  it("prints csv with --properties as the columns", async () => {
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "csv", "--properties", "to,body"], env);
-    expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("to,body");
-    expect(lines.slice(1).sort()).toEqual(["+15550000002,seed 0", "+15550000002,seed 1", "+15550000002,seed 2"]);
-  });
+    it("prints a list as one JSON array with -o json", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "json"], env);
+      expect(JSON.parse(result.stdout)).toHaveLength(3);
+      const empty = await runTwk(["api", "messages", "list", "--to", "+19999999999", "-o", "json"], env);
+      expect(JSON.parse(empty.stdout)).toEqual([]);
+    });
 
-  it("defaults to json when stdout is not a terminal", async () => {
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002"], env);
-    expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
-  });
+    it("prints csv with --properties as the columns", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "-o", "csv", "--properties", "to,body"], env);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe("to,body");
+      expect(lines.slice(1).sort()).toEqual(["+15550000002,seed 0", "+15550000002,seed 1", "+15550000002,seed 2"]);
+    });
 
-  it("stops at --limit and sizes pages to the limit", async () => {
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "--limit", "2", "-o", "ndjson"], env);
-    expect(result.stdout.trimEnd().split("\n")).toHaveLength(2);
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.query.get("PageSize")).toBe("2");
-  });
+    it("defaults to json when stdout is not a terminal", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002"], env);
+      expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+    });
 
-  it("follows every page with --no-limit (v2010 next_page_uri)", async () => {
-    const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "--no-limit", "--page-size", "1", "-o", "ndjson"], env);
-    expect(result.stdout.trimEnd().split("\n")).toHaveLength(3);
-    expect(fake.requests.length).toBeGreaterThanOrEqual(3);
+    it("stops at --limit and sizes pages to the limit", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "--limit", "2", "-o", "ndjson"], env);
+      expect(result.stdout.trimEnd().split("\n")).toHaveLength(2);
+      expect(fake.requests).toHaveLength(1);
+      expect(fake.requests[0]!.query.get("PageSize")).toBe("2");
+    });
+
+    it("follows every page with --no-limit (v2010 next_page_uri)", async () => {
+      const result = await runTwk(["api", "messages", "list", "--to", "+15550000002", "--no-limit", "--page-size", "1", "-o", "ndjson"], env);
+      expect(result.stdout.trimEnd().split("\n")).toHaveLength(3);
+      expect(fake.requests.length).toBeGreaterThanOrEqual(3);
+    });
   });
 
   it("follows meta.next_page_url of the newer domains to the sandbox base", async () => {

@@ -1,12 +1,13 @@
 // End to end against @twilio-kit/sandbox: generated and hand-written commands, the sandbox profile,
 // the phone commands, and a webhook the sandbox signed checked with `twk webhook verify`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSandbox, type SandboxHandle } from "@twilio-kit/sandbox";
-import { runTwk, tempHome, type TempHome } from "./helpers/run-twk.js";
+import { runTwk, tempHome, type RunResult, type TempHome } from "./helpers/run-twk.js";
 
 let sandbox: SandboxHandle;
 let home: TempHome;
@@ -84,31 +85,34 @@ describe("twk against the sandbox", () => {
 
   it("starts a sandbox, saves the sandbox profile, serves commands through it and stops on SIGINT", async () => {
     const own = tempHome();
+    let child: ChildProcess | undefined;
     try {
-      let firstLine: (line: string) => void = () => undefined;
-      const ready = new Promise<string>((resolve) => (firstLine = resolve));
-      const run = runTwk(["sandbox", "start", "--port", "0", "--db", ":memory:", "-o", "json"], own.env, {
-        onSpawn: (child) => {
-          let out = "";
-          child.stdout!.on("data", (d: Buffer) => {
-            out += d.toString();
-            if (out.includes("\n")) firstLine(out.split("\n")[0]!);
-          });
-          void ready.then(async () => {
-            const info = JSON.parse(await ready);
-            const config = JSON.parse(readFileSync(join(own.env.XDG_CONFIG_HOME!, "twilio-kit", "config.json"), "utf8"));
-            expect(config.profiles.sandbox.baseUrl).toBe(info.url);
-            const sent = await runTwk(["--profile", "sandbox", "send", "sms", "--to", "+15558675310", "--from", info.phoneNumber, "--body", "hi", "-o", "json"], own.env);
-            expect(sent.code).toBe(0);
-            child.kill("SIGINT");
-          });
-        },
-      });
+      const run = runTwk(["sandbox", "start", "--port", "0", "--db", ":memory:", "-o", "json"], own.env, { onSpawn: (c) => (child = c) });
+      // the assertions run in the test's own flow: a failure fails this test, not a detached promise
+      const info = JSON.parse(await firstStdoutLine(child!, run));
+      const config = JSON.parse(readFileSync(join(own.env.XDG_CONFIG_HOME!, "twilio-kit", "config.json"), "utf8"));
+      expect(config.profiles.sandbox.baseUrl).toBe(info.url);
+      const sent = await runTwk(["--profile", "sandbox", "send", "sms", "--to", "+15558675310", "--from", info.phoneNumber, "--body", "hi", "-o", "json"], own.env);
+      expect(sent.code).toBe(0);
+      child!.kill("SIGINT");
       const result = await run;
       expect(result.stderr).toContain("sandbox stopped");
       expect(result.code).toBe(130);
     } finally {
+      child?.kill("SIGKILL");
       own.cleanup();
     }
   });
 });
+
+/** The child's first stdout line; rejects if the process ends before printing one. */
+function firstStdoutLine(child: ChildProcess, run: Promise<RunResult>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer | string) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    run.then((r) => reject(new Error(`twk sandbox start exited ${r.code} before printing: ${r.stderr}`)), reject);
+  });
+}

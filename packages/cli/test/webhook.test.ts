@@ -41,11 +41,12 @@ describe("twk webhook", () => {
   });
 
   it("says another token is the likely cause when no variant matches", async () => {
-    const result = await runTwk(["webhook", "verify", "--url", URL_, ...paramFlags, "--auth-token", "other", "--signature", EXPECTED], home.env);
+    const secret = "wrong-token-7f3a9c";
+    const result = await runTwk(["webhook", "verify", "--url", URL_, ...paramFlags, "--auth-token", secret, "--signature", EXPECTED], home.env);
     expect(result.code).toBe(7);
     expect(result.stdout).toBe("invalid: mismatch\n");
     expect(result.stderr).toContain("another auth token");
-    expect(result.stderr).not.toContain("other\n");
+    expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
   it("signs a JSON body through bodySHA256 and detects an altered body", async () => {
