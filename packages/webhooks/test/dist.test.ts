@@ -1,6 +1,7 @@
-// Checks on the built package (run `tsup` first): the universal entry must not touch Node built-ins,
-// and nothing shipped may need @twilio-kit/core (used for types only, inlined at build time).
-import { readFileSync, readdirSync } from "node:fs";
+// Checks on the built package: the universal entry must not touch Node built-ins, and nothing shipped
+// may need @twilio-kit/core (used for types only, inlined at build time). `turbo run test` builds
+// first; by hand, run `npx tsup`. A missing build fails: a skipped check is a check nobody ran.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 
@@ -14,7 +15,11 @@ function closure(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-describe.skipIf(!readdirSync(new URL("..", dist)).includes("dist"))("built package", () => {
+describe("built package", () => {
+  it("exists (build the package before testing it)", () => {
+    expect(existsSync(new URL("index.js", dist)), `${dist.pathname} is missing: run \`npx tsup\` in packages/webhooks`).toBe(true);
+  });
+
   it("keeps node: imports out of the universal entry and everything it loads", () => {
     for (const file of closure("index.js")) {
       expect(readFileSync(new URL(file, dist), "utf8")).not.toMatch(/from\s*['"](node:|crypto['"]|http['"]|stream['"])/);
