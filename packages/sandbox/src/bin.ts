@@ -1,6 +1,6 @@
 // `twilio-kit-sandbox`: starts the sandbox from a shell, with a SQLite file so data survives restarts.
 import { parseArgs } from "node:util";
-import { createSandbox } from "./server.js";
+import { createSandbox } from "./http/server.js";
 
 const USAGE = `Usage: twilio-kit-sandbox [options]
 

@@ -1,23 +1,23 @@
 // @twilio-kit/sandbox: a local, stateful, Twilio-compatible API server on SQLite, and `startSandbox()`,
 // a test helper in the spirit of mongodb-memory-server.
 import type { Twilio } from "@twilio-kit/core";
-import type { ClockMode } from "./clock.js";
-import type { SandboxEvent } from "./events.js";
-import { deliverInboundSms, loadMessage, settleMessage, wireMessage, type InboundSms, type InboundSmsResult } from "./messages.js";
-import { createSandbox, type Sandbox, type SandboxOptions } from "./server.js";
-import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice.js";
-import { latestVerificationCode } from "./verify.js";
-import type { WebhookDelivery } from "./webhook.js";
+import type { ClockMode } from "./engine/clock.js";
+import type { SandboxEvent } from "./engine/events.js";
+import { deliverInboundSms, loadMessage, settleMessage, wireMessage, type InboundSms, type InboundSmsResult } from "./messages/api.js";
+import { createSandbox, type Sandbox, type SandboxOptions } from "./http/server.js";
+import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice/api.js";
+import { latestVerificationCode } from "./verify/api.js";
+import type { WebhookDelivery } from "./outbound/webhook.js";
 
-export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox, emulatedRoutes } from "./server.js";
-export type { Sandbox, SandboxOptions } from "./server.js";
-export type { ClockMode } from "./clock.js";
-export type { Delays } from "./context.js";
-export type { SandboxEvent } from "./events.js";
-export type { InboundSms, InboundSmsResult } from "./messages.js";
-export type { InboundCall, TranscriptEntry } from "./voice.js";
-export type { WebhookDelivery } from "./webhook.js";
-export type { TwilioErrorBody } from "./errors.js";
+export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox, emulatedRoutes } from "./http/server.js";
+export type { Sandbox, SandboxOptions } from "./http/server.js";
+export type { ClockMode } from "./engine/clock.js";
+export type { Delays } from "./engine/context.js";
+export type { SandboxEvent } from "./engine/events.js";
+export type { InboundSms, InboundSmsResult } from "./messages/api.js";
+export type { InboundCall, TranscriptEntry } from "./voice/api.js";
+export type { WebhookDelivery } from "./outbound/webhook.js";
+export type { TwilioErrorBody } from "./http/errors.js";
 
 /** Options of the `waitFor…` helpers. */
 export interface WaitOptions {

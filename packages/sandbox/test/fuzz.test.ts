@@ -2,7 +2,7 @@
 // answer (never a crash, a hang or a 5xx), and nothing stored before is lost.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeForm, parseForm } from "../src/form.js";
+import { encodeForm, parseForm } from "../src/http/form.js";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
 import { api } from "./helpers.js";
 

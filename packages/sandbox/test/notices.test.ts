@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createNoticeQueue } from "../src/notices.js";
+import { createNoticeQueue } from "../src/engine/notices.js";
 
 describe("notice queue", () => {
   it("pops by due time, then in scheduling order, across growth", () => {

@@ -5,7 +5,7 @@ import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTE_ROWS } from "../src/generated/routes.js";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
-import { createRouter } from "../src/route-table.js";
+import { createRouter } from "../src/http/route-table.js";
 import { schemaProblems } from "./schema.js";
 import { startReceiver } from "./helpers.js";
 

@@ -1,11 +1,11 @@
 // What every resource handler gets: storage, clock, events, webhooks, SIDs and the paging helper.
 import type { Clock } from "./clock.js";
-import { badRequest } from "./errors.js";
+import { badRequest } from "../http/errors.js";
 import type { Events } from "./events.js";
 import type { Doc, Kind, ListQuery, Store } from "./store.js";
 import type { Params, SidFactory } from "./util.js";
 import { first } from "./util.js";
-import type { WebhookSender } from "./webhook.js";
+import type { WebhookSender } from "../outbound/webhook.js";
 
 /** Delays of the simulated network, in virtual milliseconds. */
 export interface Delays {

@@ -1,9 +1,9 @@
 // Outgoing webhooks, signed like Twilio signs them, with every delivery logged.
 import { randomUUID } from "node:crypto";
-import type { Events } from "./events.js";
-import { encodeForm } from "./form.js";
+import type { Events } from "../engine/events.js";
+import { encodeForm } from "../http/form.js";
 import { signTwilioRequest } from "./signing.js";
-import type { Store } from "./store.js";
+import type { Store } from "../engine/store.js";
 
 /** One webhook to send. */
 export interface WebhookRequest {

@@ -1,11 +1,11 @@
 // Accounts, subaccounts and API keys, and the HTTP Basic check in front of every API request.
 import { timingSafeEqual } from "node:crypto";
-import type { Context, Principal } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, notFound, SandboxHttpError, unauthorized } from "./errors.js";
-import type { Handler } from "./handler.js";
-import type { Doc } from "./store.js";
-import { first, rfc2822 } from "./util.js";
+import type { Context, Principal } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, notFound, SandboxHttpError, unauthorized } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import type { Doc } from "../engine/store.js";
+import { first, rfc2822 } from "../engine/util.js";
 
 /** A stored account; `auth_token` is part of the wire object (Twilio returns it). */
 export interface AccountDoc extends Doc {

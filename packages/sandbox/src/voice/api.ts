@@ -1,16 +1,16 @@
 // Calls: progress on the virtual clock, status callbacks filtered by StatusCallbackEvent, inbound
 // calls to a number's VoiceUrl, and a TwiML interpreter that keeps a transcript of what the caller heard.
-import { assertAccess } from "./accounts.js";
-import { deliveryFailure, isXmlContentType, raiseAlert } from "./alerts.js";
-import type { Context } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "./errors.js";
-import type { Handler } from "./handler.js";
-import { resolveUrl } from "./messages.js";
-import { findNumber } from "./numbers.js";
-import type { Doc, Job } from "./store.js";
-import { parseTwiml, TwimlParseError, type TwimlNode } from "./twiml.js";
-import { bareNumber, first, formatNumber, isE164, rfc2822 } from "./util.js";
+import { assertAccess } from "../accounts/api.js";
+import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
+import type { Context } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import { resolveUrl } from "../messages/api.js";
+import { findNumber } from "../numbers/api.js";
+import type { Doc, Job } from "../engine/store.js";
+import { parseTwiml, TwimlParseError, type TwimlNode } from "@twilio-kit/twiml";
+import { bareNumber, first, formatNumber, isE164, rfc2822 } from "../engine/util.js";
 
 /** Call statuses (OAI `call_enum_status`). */
 export type CallStatus = "queued" | "ringing" | "in-progress" | "completed" | "busy" | "failed" | "no-answer" | "canceled";

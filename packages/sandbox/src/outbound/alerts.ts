@@ -1,9 +1,9 @@
 // Monitor-style alerts for webhook failures (11200 HTTP retrieval failure, 12100 document parse
 // failure, 12200 schema validation, 12300 invalid Content-Type, 11750 response too large, …).
-import type { Context } from "./context.js";
-import type { Doc } from "./store.js";
-import { encodeForm } from "./form.js";
-import { iso8601 } from "./util.js";
+import type { Context } from "../engine/context.js";
+import type { Doc } from "../engine/store.js";
+import { encodeForm } from "../http/form.js";
+import { iso8601 } from "../engine/util.js";
 import type { WebhookDelivery } from "./webhook.js";
 
 /** A stored alert, shaped like Monitor v1's Alert instance (`GET /monitor/v1/Alerts/{Sid}`). */

@@ -1,6 +1,6 @@
 // Routing and request validation driven by the generated table (src/generated/routes.ts).
 import { INVALID_PARAMETER, SandboxHttpError } from "./errors.js";
-import type { Params } from "./util.js";
+import type { Params } from "../engine/util.js";
 
 /** Constraints of one parameter: pattern, enum, minimum, maximum, maxLength, uri format, item type. */
 export interface ParamConstraints {

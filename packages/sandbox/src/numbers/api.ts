@@ -1,11 +1,11 @@
 // IncomingPhoneNumbers (owned numbers with their webhook URLs) and AvailablePhoneNumbers search.
-import { assertAccess } from "./accounts.js";
-import type { Context } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, notFound, SandboxHttpError } from "./errors.js";
-import type { Handler } from "./handler.js";
-import type { Doc } from "./store.js";
-import { first, formatNumber, isE164, rfc2822, type Params } from "./util.js";
+import { assertAccess } from "../accounts/api.js";
+import type { Context } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, notFound, SandboxHttpError } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import type { Doc } from "../engine/store.js";
+import { first, formatNumber, isE164, rfc2822, type Params } from "../engine/util.js";
 
 /** A stored IncomingPhoneNumber. */
 export interface NumberDoc extends Doc {

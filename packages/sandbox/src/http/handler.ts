@@ -1,7 +1,7 @@
 // The shape of an emulated operation's handler.
-import type { Context, Principal } from "./context.js";
+import type { Context, Principal } from "../engine/context.js";
 import type { Operation } from "./route-table.js";
-import type { Params } from "./util.js";
+import type { Params } from "../engine/util.js";
 
 /** Everything a handler sees of one API request. */
 export interface HandlerRequest {

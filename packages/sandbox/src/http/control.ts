@@ -2,16 +2,16 @@
 // and a clock. Bodies are JSON or form-encoded; names are accepted as `From` or `from`.
 // It has no authentication: the sandbox listens on 127.0.0.1 unless told otherwise.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAccount } from "./accounts.js";
+import { createAccount } from "../accounts/api.js";
 import { INVALID_PARAMETER, SandboxHttpError, badRequest } from "./errors.js";
 import { parseForm } from "./form.js";
-import { deliverInboundSms, forceMessageStatus } from "./messages.js";
-import { createNumber, findNumber } from "./numbers.js";
+import { deliverInboundSms, forceMessageStatus } from "../messages/api.js";
+import { createNumber, findNumber } from "../numbers/api.js";
 import type { Sandbox } from "./server.js";
 import { emulatedRoutes, sendJson } from "./server.js";
-import { isE164, isHttpUrl } from "./util.js";
-import { deliverInboundCall, forceCallStatus, hangUp, sendDigits, sendSpeech, transcriptOf } from "./voice.js";
-import { verificationCodes } from "./verify.js";
+import { isE164, isHttpUrl } from "../engine/util.js";
+import { deliverInboundCall, forceCallStatus, hangUp, sendDigits, sendSpeech, transcriptOf } from "../voice/api.js";
+import { verificationCodes } from "../verify/api.js";
 
 type Body = Record<string, unknown>;
 

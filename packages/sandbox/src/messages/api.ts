@@ -1,19 +1,19 @@
 // Messages: validation as Twilio does it, the lifecycle on the virtual clock, status callbacks,
 // Media, inbound SMS/MMS to a number's SmsUrl and the execution of the MessagingResponse reply.
-import { assertAccess } from "./accounts.js";
-import { deliveryFailure, isXmlContentType, raiseAlert } from "./alerts.js";
-import type { Context } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "./errors.js";
-import type { Handler } from "./handler.js";
-import { findService, senderOf, serviceOfNumber } from "./messaging.js";
-import { findNumber } from "./numbers.js";
+import { assertAccess } from "../accounts/api.js";
+import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
+import type { Context } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import { findService, senderOf, serviceOfNumber } from "../messaging-services/api.js";
+import { findNumber } from "../numbers/api.js";
 import { segment } from "./segments.js";
-import type { Notice } from "./notices.js";
-import type { Doc, Job } from "./store.js";
-import { parseTwiml, TwimlParseError, type TwimlNode } from "./twiml.js";
-import { bareNumber, first, isE164, isHttpUrl, mediaContentType, rfc2822 } from "./util.js";
-import type { WebhookDelivery } from "./webhook.js";
+import type { Notice } from "../engine/notices.js";
+import type { Doc, Job } from "../engine/store.js";
+import { parseTwiml, TwimlParseError, type TwimlNode } from "@twilio-kit/twiml";
+import { bareNumber, first, isE164, isHttpUrl, mediaContentType, rfc2822 } from "../engine/util.js";
+import type { WebhookDelivery } from "../outbound/webhook.js";
 
 /** Message statuses (OAI `message_enum_status`). */
 export type MessageStatus =

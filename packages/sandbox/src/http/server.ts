@@ -2,25 +2,25 @@
 // operation of every Twilio spec (emulated ones statefully, the rest to a "not emulated" error).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { accountHandlers, createAccount, createAuthenticator, type AccountDoc } from "./accounts.js";
-import { createClock, type ClockMode } from "./clock.js";
-import { DEFAULT_DELAYS, type Context, type Delays } from "./context.js";
+import { accountHandlers, createAccount, createAuthenticator, type AccountDoc } from "../accounts/api.js";
+import { createClock, type ClockMode } from "../engine/clock.js";
+import { DEFAULT_DELAYS, type Context, type Delays } from "../engine/context.js";
 import { handleControl } from "./control.js";
 import { INVALID_PARAMETER, NOT_EMULATED, notFound, SandboxHttpError } from "./errors.js";
-import { createEvents } from "./events.js";
+import { createEvents } from "../engine/events.js";
 import { parseForm } from "./form.js";
-import { ROUTE_ROWS } from "./generated/routes.js";
+import { ROUTE_ROWS } from "../generated/routes.js";
 import type { Handler } from "./handler.js";
-import { messageHandlers, runMessageJob, runMessageNotice } from "./messages.js";
-import { messagingHandlers } from "./messaging.js";
-import { monitorHandlers } from "./monitor.js";
-import { createNumber, numberHandlers } from "./numbers.js";
+import { messageHandlers, runMessageJob, runMessageNotice } from "../messages/api.js";
+import { messagingHandlers } from "../messaging-services/api.js";
+import { monitorHandlers } from "../monitor/api.js";
+import { createNumber, numberHandlers } from "../numbers/api.js";
 import { createRouter, validateParams } from "./route-table.js";
-import { openStore } from "./store.js";
-import { createSidFactory } from "./util.js";
-import { callHandlers, runCallJob } from "./voice.js";
-import { verifyHandlers } from "./verify.js";
-import { createWebhookSender } from "./webhook.js";
+import { openStore } from "../engine/store.js";
+import { createSidFactory } from "../engine/util.js";
+import { callHandlers, runCallJob } from "../voice/api.js";
+import { verifyHandlers } from "../verify/api.js";
+import { createWebhookSender } from "../outbound/webhook.js";
 
 /** The documented credentials of a fresh sandbox. */
 export const DEFAULT_ACCOUNT_SID = "AC5a4db0c05a4db0c05a4db0c05a4db0c0";

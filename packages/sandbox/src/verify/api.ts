@@ -3,13 +3,13 @@
 // wrong checks). Codes never appear in Verify responses: read them through the control API
 // (`GET /_sandbox/verify/codes`), the `verify.code` event or the handle's `verificationCode(to)`.
 import { createHash } from "node:crypto";
-import { assertAccess } from "./accounts.js";
-import type { Context } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { SandboxHttpError } from "./errors.js";
-import type { Handler } from "./handler.js";
-import type { Doc } from "./store.js";
-import { first, isE164, iso8601, type Params } from "./util.js";
+import { assertAccess } from "../accounts/api.js";
+import type { Context } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { SandboxHttpError } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import type { Doc } from "../engine/store.js";
+import { first, isE164, iso8601, type Params } from "../engine/util.js";
 
 /** Verify's "invalid parameter" code (https://www.twilio.com/docs/api/errors/60200). */
 export const VERIFY_INVALID_PARAMETER = 60200;

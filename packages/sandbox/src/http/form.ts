@@ -1,5 +1,5 @@
 // application/x-www-form-urlencoded with repeated keys (`MediaUrl=a&MediaUrl=b`), as twilio-node sends.
-import type { Params } from "./util.js";
+import type { Params } from "../engine/util.js";
 
 /** Parses a form body or query string into name → values. Never throws: bad escapes stay literal. */
 export function parseForm(text: string): Params {

@@ -1,12 +1,12 @@
 // Messaging Services v1: services, their sender pools (PhoneNumbers), the sender picked for a message
 // sent through a service, and the service a number belongs to (for inbound routing).
-import type { Context } from "./context.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, INVALID_PARAMETER, notFound } from "./errors.js";
-import type { Handler } from "./handler.js";
-import type { NumberDoc } from "./numbers.js";
-import type { Doc } from "./store.js";
-import { bareNumber, first, iso8601, type Params } from "./util.js";
+import type { Context } from "../engine/context.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import type { NumberDoc } from "../numbers/api.js";
+import type { Doc } from "../engine/store.js";
+import { bareNumber, first, iso8601, type Params } from "../engine/util.js";
 
 const ORIGIN = "https://messaging.twilio.com";
 

@@ -1,11 +1,11 @@
 // Monitor v1 Alerts: the webhook failures the sandbox recorded, through Twilio's own API (and the
 // newer APIs' `meta` paging envelope).
-import { ALERT_INSTANCE_ONLY } from "./alerts.js";
-import { pageOf, toWire } from "./context.js";
-import { badRequest, INVALID_PARAMETER, notFound } from "./errors.js";
-import type { Handler } from "./handler.js";
-import type { Doc } from "./store.js";
-import { first } from "./util.js";
+import { ALERT_INSTANCE_ONLY } from "../outbound/alerts.js";
+import { pageOf, toWire } from "../engine/context.js";
+import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
+import type { Handler } from "../http/handler.js";
+import type { Doc } from "../engine/store.js";
+import { first } from "../engine/util.js";
 
 function listItem(doc: Doc): Record<string, unknown> {
   const wire = toWire(doc);
