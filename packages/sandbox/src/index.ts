@@ -3,9 +3,14 @@
 import type { Twilio } from "@twilio-kit/core";
 import type { ClockMode } from "./engine/clock.js";
 import type { SandboxEvent } from "./engine/events.js";
-import { deliverInboundSms, loadMessage, settleMessage, wireMessage, type InboundSms, type InboundSmsResult } from "./messages/api.js";
+import { deliverInboundSms, type InboundSms, type InboundSmsResult } from "./messages/inbound.js";
+import { loadMessage, settleMessage } from "./messages/lifecycle.js";
+import { wireMessage } from "./messages/message.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./http/server.js";
-import { deliverInboundCall, hangUp, sendDigits, sendSpeech, transcriptOf, type InboundCall, type TranscriptEntry } from "./voice/api.js";
+import type { TranscriptEntry } from "./voice/call.js";
+import { deliverInboundCall, sendDigits, sendSpeech, type InboundCall } from "./voice/inbound.js";
+import { transcriptOf } from "./voice/interpreter.js";
+import { hangUp } from "./voice/lifecycle.js";
 import { latestVerificationCode } from "./verify/api.js";
 import type { WebhookDelivery } from "./outbound/webhook.js";
 
@@ -14,8 +19,9 @@ export type { Sandbox, SandboxOptions } from "./http/server.js";
 export type { ClockMode } from "./engine/clock.js";
 export type { Delays } from "./engine/context.js";
 export type { SandboxEvent } from "./engine/events.js";
-export type { InboundSms, InboundSmsResult } from "./messages/api.js";
-export type { InboundCall, TranscriptEntry } from "./voice/api.js";
+export type { InboundSms, InboundSmsResult } from "./messages/inbound.js";
+export type { TranscriptEntry } from "./voice/call.js";
+export type { InboundCall } from "./voice/inbound.js";
 export type { WebhookDelivery } from "./outbound/webhook.js";
 export type { TwilioErrorBody } from "./http/errors.js";
 

@@ -107,3 +107,13 @@ export function first(params: Params, name: string): string | undefined {
 
 /** Decoded request parameters: every name maps to all its values, in order. */
 export type Params = Record<string, string[]>;
+/** Resolves a (possibly relative) TwiML URL against the document's URL. */
+export function resolveUrl(value: string, base: string): string | undefined {
+  try {
+    const url = new URL(value, base);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+

@@ -5,12 +5,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createAccount } from "../accounts/api.js";
 import { INVALID_PARAMETER, SandboxHttpError, badRequest } from "./errors.js";
 import { parseForm } from "./form.js";
-import { deliverInboundSms, forceMessageStatus } from "../messages/api.js";
+import { deliverInboundSms } from "../messages/inbound.js";
+import { forceMessageStatus } from "../messages/lifecycle.js";
 import { createNumber, findNumber } from "../numbers/api.js";
 import type { Sandbox } from "./server.js";
 import { emulatedRoutes, sendJson } from "./server.js";
 import { isE164, isHttpUrl } from "../engine/util.js";
-import { deliverInboundCall, forceCallStatus, hangUp, sendDigits, sendSpeech, transcriptOf } from "../voice/api.js";
+import { deliverInboundCall, sendDigits, sendSpeech } from "../voice/inbound.js";
+import { transcriptOf } from "../voice/interpreter.js";
+import { forceCallStatus, hangUp } from "../voice/lifecycle.js";
 import { verificationCodes } from "../verify/api.js";
 
 type Body = Record<string, unknown>;

@@ -11,14 +11,18 @@ import { createEvents } from "../engine/events.js";
 import { parseForm } from "./form.js";
 import { ROUTE_ROWS } from "../generated/routes.js";
 import type { Handler } from "./handler.js";
-import { messageHandlers, runMessageJob, runMessageNotice } from "../messages/api.js";
+import { messageHandlers } from "../messages/api.js";
+import { runMessageJob, runMessageNotice } from "../messages/lifecycle.js";
+import { mediaHandlers } from "../messages/media-api.js";
 import { messagingHandlers } from "../messaging-services/api.js";
 import { monitorHandlers } from "../monitor/api.js";
 import { createNumber, numberHandlers } from "../numbers/api.js";
 import { createRouter, validateParams } from "./route-table.js";
 import { openStore } from "../engine/store.js";
 import { createSidFactory } from "../engine/util.js";
-import { callHandlers, runCallJob } from "../voice/api.js";
+import { callHandlers } from "../voice/api.js";
+import { runCallJob } from "../voice/lifecycle.js";
+import { recordingHandlers } from "../voice/recordings-api.js";
 import { verifyHandlers } from "../verify/api.js";
 import { createWebhookSender } from "../outbound/webhook.js";
 
@@ -59,7 +63,7 @@ export interface SandboxOptions {
 
 // Handlers by domain, then operationId: operationIds repeat across specs (chat's CreateMessage is not ours).
 const HANDLERS: Record<string, Record<string, Handler>> = {
-  api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...callHandlers },
+  api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...mediaHandlers, ...callHandlers, ...recordingHandlers },
   messaging: messagingHandlers,
   monitor: monitorHandlers,
   verify: verifyHandlers,
