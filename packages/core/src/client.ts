@@ -1,11 +1,15 @@
 // The generic runtime: one `request` and one `paginate` for every Twilio operation, driven by route
 // strings and a data-only operation table. No per-endpoint code lives here.
+import { createBasicAuthorizer, type Authorizer } from "./auth/authorizer.js";
+import { createClientValidator, type ClientValidationOptions, type ClientValidator } from "./auth/client-validation.js";
+import { resolveCredentials, type Env } from "./auth/credentials.js";
+import { createOAuthAuthorizer, type OAuthOptions } from "./auth/oauth.js";
 import { encodeRequest } from "./encode.js";
-import { createApiError, type TwilioErrorBody } from "./errors.js";
 import { createDefaultTransport } from "./default-transport.js";
+import { readAnswer } from "./read-answer.js";
 import { sendWithRetry, type RequestLogEvent, type RetryPolicy } from "./send-with-retry.js";
 import { parseRoute, type OperationTable } from "./operations.js";
-import { createFetchTransport } from "./transport.js";
+import { createFetchTransport, type HttpRequest } from "./transport.js";
 import type { ItemOf, PaginateArgs, ParamsOf, RequestArgs, RequestOptions, ResponseOf, ListRoute, PaginateOptions } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -19,6 +23,18 @@ export interface TwilioOptions {
   apiKey?: string;
   /** API key secret; env `TWILIO_API_SECRET`. */
   apiSecret?: string;
+  /**
+   * OAuth 2.0 client credentials instead of Basic auth; env `TWILIO_CLIENT_ID` / `TWILIO_CLIENT_SECRET`.
+   * The bearer token is fetched from `https://oauth.twilio.com/v2/token`, cached and refreshed before it expires.
+   */
+  oauth?: OAuthOptions;
+  /** Public-key client validation: signs every request with `Twilio-Client-Validation` (an RS256 JWT). */
+  clientValidation?: ClientValidationOptions;
+  /**
+   * HTTP(S) proxy URL (`http://user:pass@proxy:3128`), Node only. Default: `HTTPS_PROXY` / `HTTP_PROXY`
+   * (either case) minus `NO_PROXY`, as curl reads them; `false` ignores the environment.
+   */
+  proxy?: string | false;
   /** Twilio region, e.g. `ie1` (`api.{edge}.{region}.twilio.com`); env `TWILIO_REGION`. */
   region?: string;
   /** Twilio edge location, e.g. `dublin`; env `TWILIO_EDGE`. */
@@ -59,44 +75,9 @@ export interface TwilioClient<R> {
   paginate<K extends ListRoute<R>>(route: K, ...args: PaginateArgs<R[K]>): AsyncGenerator<ItemOf<R[K]>, void, undefined>;
 }
 
-type Env = Record<string, string | undefined>;
-
 function readEnv(): Env {
   // `process` is absent on Workers and in browsers; there the options must carry everything.
   return (globalThis as { process?: { env?: Env } }).process?.env ?? {};
-}
-
-function basicAuth(user: string, password: string): string {
-  const bytes = new TextEncoder().encode(`${user}:${password}`);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
-}
-
-function resolveCredentials(options: TwilioOptions, env: Env): { accountSid: string; authorization: string } {
-  const accountSid = options.accountSid ?? env.TWILIO_ACCOUNT_SID;
-  const apiKey = options.apiKey ?? (options.authToken ? undefined : env.TWILIO_API_KEY);
-  const apiSecret = options.apiSecret ?? (options.authToken ? undefined : env.TWILIO_API_SECRET);
-  const authToken = options.authToken ?? (apiKey ? undefined : env.TWILIO_AUTH_TOKEN);
-  if (!accountSid) {
-    throw new TypeError("[@twilio-kit/core] no account SID: pass { accountSid } or set TWILIO_ACCOUNT_SID");
-  }
-  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
-    throw new TypeError(
-      `[@twilio-kit/core] accountSid must look like AC followed by 32 hex digits, got ${JSON.stringify(accountSid.slice(0, 34))}` +
-        (accountSid.startsWith("SK") ? " (that is an API key SID: pass it as apiKey)" : ""),
-    );
-  }
-  if (apiKey) {
-    if (!apiSecret) throw new TypeError("[@twilio-kit/core] apiKey needs apiSecret (or TWILIO_API_SECRET)");
-    return { accountSid, authorization: basicAuth(apiKey, apiSecret) };
-  }
-  if (!authToken) {
-    throw new TypeError(
-      "[@twilio-kit/core] no credentials: pass { authToken } or { apiKey, apiSecret }, or set TWILIO_AUTH_TOKEN",
-    );
-  }
-  return { accountSid, authorization: basicAuth(accountSid, authToken) };
 }
 
 /** Builds the function mapping a Twilio domain (`api`, `messaging`) to its origin. */
@@ -145,9 +126,13 @@ export interface ClientInternals {
  */
 export function createClient<R>(options: TwilioOptions, table: OperationTable): TwilioClient<R> & ClientInternals {
   const env = readEnv();
-  const { accountSid, authorization } = resolveCredentials(options, env);
+  const credentials = resolveCredentials(options, env);
+  const { accountSid } = credentials;
   const baseOf = resolveBase(options, env);
-  const transport = options.fetch ? createFetchTransport(options.fetch) : createDefaultTransport();
+  if (options.fetch && options.proxy) {
+    throw new TypeError("[@twilio-kit/core] pass either fetch or proxy: an injected fetch does its own proxying");
+  }
+  const transport = options.fetch ? createFetchTransport(options.fetch) : createDefaultTransport({ proxy: options.proxy, env });
   const policy: RetryPolicy = {
     maxRetries: options.maxRetries ?? 3,
     timeoutMs: options.timeoutMs ?? 30_000,
@@ -155,6 +140,14 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
     maxDelayMs: 20_000,
   };
   const userAgent = userAgentOf(options.userAgent);
+  const exchange = (request: HttpRequest) => sendWithRetry(transport, request, policy, options.logger);
+  const authorizer: Authorizer =
+    credentials.kind === "oauth"
+      ? createOAuthAuthorizer(credentials.oauth, { tokenUrl: `${baseOf("oauth")}/v2/token`, send: exchange })
+      : createBasicAuthorizer(credentials.user, credentials.password);
+  const validator: ClientValidator | undefined = options.clientValidation
+    ? createClientValidator(options.clientValidation, accountSid)
+    : undefined;
 
   /** Maps a URL Twilio returned (`https://messaging.twilio.com/v1/…`, or a relative v2010 uri) to our base. */
   function rebase(domain: string, location: string): string {
@@ -165,40 +158,20 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
   }
 
   async function send(method: string, url: string, headers: Record<string, string>, body: string | undefined, init?: RequestOptions) {
-    const response = await sendWithRetry(
-      transport,
-      {
-        method,
-        url,
-        headers: {
-          Accept: "application/json",
-          "Accept-Charset": "utf-8",
-          "User-Agent": userAgent,
-          ...init?.headers,
-          ...headers,
-          Authorization: authorization,
-        },
-        body,
-        signal: init?.signal,
-      },
-      policy,
-      options.logger,
-    );
-    if (response.status >= 200 && response.status < 300) {
-      if (response.status === 204 || response.text === "") return undefined;
-      try {
-        return JSON.parse(response.text);
-      } catch {
-        throw createApiError({ status: response.status, body: { message: "response is not JSON" }, rawBody: response.text, headers: response.headers, method, url });
+    const signal = init?.signal;
+    const common = { Accept: "application/json", "Accept-Charset": "utf-8", "User-Agent": userAgent, ...init?.headers, ...headers };
+    // A 401 to a bearer token is retried once with a fresh one (it may have been revoked or expired early).
+    for (let isRetryAfter401 = false; ; isRetryAfter401 = true) {
+      const authorization = await authorizer.authorization(signal);
+      const request: HttpRequest = { method, url, headers: { ...common, Authorization: authorization }, body, signal };
+      if (validator) request.headers["Twilio-Client-Validation"] = await validator(request);
+      const response = await exchange(request);
+      if (response.status === 401 && authorizer.invalidate && !isRetryAfter401) {
+        authorizer.invalidate(authorization);
+        continue;
       }
+      return readAnswer(response, method, url);
     }
-    let errorBody: TwilioErrorBody | undefined;
-    try {
-      errorBody = JSON.parse(response.text) as TwilioErrorBody;
-    } catch {
-      errorBody = undefined;
-    }
-    throw createApiError({ status: response.status, body: errorBody, rawBody: response.text, headers: response.headers, method, url });
   }
 
   function request(route: string, params: Record<string, unknown> = {}, init?: RequestOptions): Promise<unknown> {

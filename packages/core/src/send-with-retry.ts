@@ -5,6 +5,7 @@
 // Backoff is full-jitter exponential (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/),
 // replaced by `Retry-After` when Twilio sends it, and capped.
 import { TwilioConnectionError, parseRetryAfterMs } from "./errors.js";
+import { ProxyRefusedError } from "./proxy/proxy-error.js";
 import { TransportTimeoutError, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
 
 /** Events the `logger` hook receives. They never carry headers, bodies or credentials. */
@@ -67,7 +68,9 @@ export async function sendWithRetry(
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
       const isTimeout = error instanceof TransportTimeoutError;
-      if (attempt < policy.maxRetries && IDEMPOTENT.has(method)) {
+      // A proxy refusing our credentials (407) refuses them again: fail at once.
+      const isFinal = error instanceof ProxyRefusedError && !error.isRetryable;
+      if (attempt < policy.maxRetries && IDEMPOTENT.has(method) && !isFinal) {
         const delayMs = backoffDelayMs(attempt, policy);
         log?.({ type: "retry", method, url, attempt, delayMs, reason: isTimeout ? "timeout" : "network error" });
         await sleep(delayMs, request.signal);

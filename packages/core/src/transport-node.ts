@@ -1,9 +1,15 @@
 /// <reference types="node" />
 // The Node transport: node:http/https with keep-alive agents. Chosen by the `node` export condition
-// (see tsup.config.ts); never imported by the universal build.
+// (see tsup.config.ts); never imported by the universal build. Proxies (the `proxy` option or
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY) are handled here: absolute-form requests to the proxy for http
+// targets, CONNECT tunnels (proxy/tunnel-agent.ts) for https targets.
 import type http from "node:http";
 import type https from "node:https";
-import { TransportTimeoutError, type Transport } from "./transport.js";
+import type { Env } from "./auth/credentials.js";
+import { ProxyRefusedError } from "./proxy/proxy-error.js";
+import { parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy } from "./proxy/proxy-env.js";
+import { TUNNEL_TIMEOUT_OPTION, createTunnelAgent } from "./proxy/tunnel-agent.js";
+import { TransportTimeoutError, type HttpRequest, type Transport } from "./transport.js";
 
 type Client = { module: typeof http | typeof https; agent: http.Agent };
 // node:http and node:https (which pulls in TLS) are loaded on the first request of their scheme, so
@@ -15,6 +21,23 @@ function clientFor(isHttps: boolean): Promise<Client> {
   return (plain ??= import("node:http").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
 }
 
+/** Options of the Node transport. */
+export interface NodeTransportOptions {
+  /** Explicit proxy URL, `false` for none, undefined to read `env`. */
+  proxy?: string | false | undefined;
+  /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read; none when absent. */
+  env?: Env;
+  /** Extra trusted CA certificates (PEM) for https targets and https proxies; replaces the default set, as in node:tls. */
+  ca?: string | readonly string[];
+}
+
+/** How one request leaves the process: which module and agent, and the request options to add. */
+interface Route {
+  client: Client;
+  options: http.RequestOptions & Record<string, unknown>;
+  proxy?: URL;
+}
+
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
@@ -24,59 +47,118 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   return headers;
 }
 
-/** Creates the node:http transport. */
-export function createNodeTransport(): Transport {
+/**
+ * Creates the node:http transport.
+ * @throws TypeError when the explicit proxy is not an http(s) URL.
+ */
+export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+  const settings = { proxy: options.proxy, env: options.env ?? {} };
+  if (typeof options.proxy === "string") parseProxyUrl(options.proxy, "the proxy option");
+  const tls = options.ca ? { ca: options.ca as string[] } : undefined;
+  // Agents this transport owns: one per proxy and target scheme, and direct ones when `ca` is set.
+  const own = new Map<string, Promise<Client>>();
+  const ownClient = (key: string, build: () => Promise<Client>) => {
+    let client = own.get(key);
+    if (!client) own.set(key, (client = build()));
+    return client;
+  };
+
+  async function routeFor(url: URL, timeoutMs: number): Promise<Route> {
+    const isHttps = url.protocol === "https:";
+    const proxy = proxyFor(url, settings);
+    if (!proxy) {
+      if (!tls || !isHttps) return { client: await clientFor(isHttps), options: {} };
+      const client = await ownClient("direct", () => import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) })));
+      return { client, options: {} };
+    }
+    if (isHttps) {
+      const client = await ownClient(`tunnel ${proxy.href}`, async () => {
+        const { default: module } = await import("node:https");
+        return { module, agent: await createTunnelAgent(proxy, tls) };
+      });
+      return { client, options: { [TUNNEL_TIMEOUT_OPTION]: timeoutMs }, proxy };
+    }
+    // An http target: the request goes to the proxy in absolute form (`GET http://host/path HTTP/1.1`).
+    const isTlsProxy = proxy.protocol === "https:";
+    const client = await ownClient(`forward ${proxy.href}`, () =>
+      isTlsProxy
+        ? import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) }))
+        : import("node:http").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })),
+    );
+    const auth = proxyAuthorization(proxy);
+    return {
+      client,
+      proxy,
+      options: {
+        protocol: proxy.protocol,
+        hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
+        port: proxy.port || (isTlsProxy ? 443 : 80),
+        path: url.href,
+        headers: { Host: url.host, ...(auth ? { "Proxy-Authorization": auth } : {}) },
+      },
+    };
+  }
+
   return async (request, timeoutMs) => {
     const url = new URL(request.url);
-    const { module, agent } = await clientFor(url.protocol === "https:");
+    const route = await routeFor(url, timeoutMs);
     // Aborted while the module loaded: open no socket at all.
     if (request.signal?.aborted) throw request.signal.reason;
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...request.headers };
-      if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
-      let settled = false;
-      const finish = (error: unknown, response?: Parameters<typeof resolve>[0]) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request.signal?.removeEventListener("abort", onAbort);
-        if (error) reject(error);
-        else resolve(response!);
-      };
-      const req = module.request(
-        url,
-        { method: request.method, headers, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", (error) => finish(error));
-          res.on("end", () => {
-            // Headers are built lazily: most successful calls never read them.
-            let built: Headers | undefined;
-            finish(undefined, {
-              status: res.statusCode ?? 0,
-              get headers() {
-                return (built ??= toHeaders(res.headers));
-              },
-              text: Buffer.concat(chunks).toString("utf8"),
-            });
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        const error = new TransportTimeoutError(timeoutMs);
-        finish(error);
-        req.destroy(error);
-      }, timeoutMs);
-      const onAbort = () => {
-        finish(request.signal!.reason);
-        req.destroy();
-      };
-      // The listener goes first: destroying the request on abort emits an error that must be handled.
-      req.on("error", (error) => finish(error));
-      if (request.signal?.aborted) return onAbort();
-      request.signal?.addEventListener("abort", onAbort, { once: true });
-      req.end(request.body);
-    });
+    return send(url, route, request, timeoutMs);
   };
+}
+
+/** One exchange over the chosen route, bounded by timeoutMs and the caller's signal. */
+function send(url: URL, route: Route, request: HttpRequest, timeoutMs: number): ReturnType<Transport> {
+  const { module, agent } = route.client;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...request.headers, ...(route.options.headers as Record<string, string>) };
+    if (request.body !== undefined) headers["Content-Length"] = Buffer.byteLength(request.body);
+    let settled = false;
+    const finish = (error: unknown, response?: Parameters<typeof resolve>[0]) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve(response!);
+    };
+    const onResponse = (res: http.IncomingMessage) => {
+      // A forwarding proxy refusing the request: not an answer from Twilio.
+      if (res.statusCode === 407 && route.proxy) {
+        res.resume();
+        return finish(new ProxyRefusedError(redactedProxy(route.proxy), 407, res.statusMessage ?? "", url.host));
+      }
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", (error) => finish(error));
+      res.on("end", () => {
+        // Headers are built lazily: most successful calls never read them.
+        let built: Headers | undefined;
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          get headers() {
+            return (built ??= toHeaders(res.headers));
+          },
+          text: Buffer.concat(chunks).toString("utf8"),
+        });
+      });
+    };
+    const requestOptions = { ...route.options, method: request.method, headers, agent };
+    const req = route.options.path ? module.request(requestOptions, onResponse) : module.request(url, requestOptions, onResponse);
+    const timer = setTimeout(() => {
+      const error = new TransportTimeoutError(timeoutMs);
+      finish(error);
+      req.destroy(error);
+    }, timeoutMs);
+    const onAbort = () => {
+      finish(request.signal!.reason);
+      req.destroy();
+    };
+    // The listener goes first: destroying the request on abort emits an error that must be handled.
+    req.on("error", (error) => finish(error));
+    if (request.signal?.aborted) return onAbort();
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+    req.end(request.body);
+  });
 }
