@@ -11,7 +11,7 @@ const specEntries = Object.fromEntries(
 );
 
 const shared: Options = {
-  entry: { index: "src/index.ts", ...specEntries },
+  entry: { index: "src/index.ts", segments: "src/segments/index.ts", ...specEntries },
   format: ["esm", "cjs"],
   target: "es2022",
   // Declarations come from tsc (scripts/post-build.mjs): the generated types are too large for a bundler.

@@ -192,6 +192,11 @@ function syncExports(names, { check }) {
   });
   const exportsMap = { ".": entry("index") };
   for (const name of names) exportsMap[`./${subpathOf(name)}`] = entry(subpathOf(name));
+  // Hand-written subpaths that are not specs: pure and platform-neutral, so no node build to pick.
+  exportsMap["./segments"] = {
+    import: { types: "./dist/segments/index.d.ts", default: "./dist/segments.js" },
+    require: { types: "./dist/segments/index.d.cts", default: "./dist/segments.cjs" },
+  };
   exportsMap["./package.json"] = "./package.json";
   if (JSON.stringify(pkg.exports) === JSON.stringify(exportsMap)) return;
   if (check) throw new Error("package.json exports are out of date with the specs: run `pnpm --filter @twilio-kit/core generate`");
