@@ -61,13 +61,15 @@ export function createClientValidator(options: ClientValidationOptions, accountS
 
   return async (request) => {
     key ??= importSigningKey(options.privateKey, algorithm);
+    // Awaited first, so a rejected import is always handled by the request that triggered it.
+    const cryptoKey = await key;
     const { canonical, hashedHeaders } = await canonicalizeRequest(request);
     const iat = Math.floor(now() / 1000);
     // Key order as jsonwebtoken writes them for twilio-node: its defaults first, then ValidationToken's header.
     const header = { alg: algorithm, typ: "JWT", kid: credentialSid, cty: "twilio-pkrv;v=1" };
     const payload = { iss: signingKey, sub: accountSid, hrh: hashedHeaders, rqh: await sha256Hex(canonical), iat, exp: iat + TTL_SEC };
     const signingInput = `${base64UrlOfJson(header)}.${base64UrlOfJson(payload)}`;
-    const signature = await crypto.subtle.sign(signParams, await key, new TextEncoder().encode(signingInput));
+    const signature = await crypto.subtle.sign(signParams, cryptoKey, new TextEncoder().encode(signingInput));
     return `${signingInput}.${base64UrlOfBytes(new Uint8Array(signature))}`;
   };
 }
