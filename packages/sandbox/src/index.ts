@@ -11,10 +11,11 @@ import type { TranscriptEntry } from "./voice/call.js";
 import { deliverInboundCall, sendDigits, sendSpeech, type InboundCall } from "./voice/inbound.js";
 import { transcriptOf } from "./voice/interpreter.js";
 import { hangUp } from "./voice/lifecycle.js";
-import { latestVerificationCode } from "./verify/api.js";
+import { latestVerificationCode } from "./verify/codes.js";
 import type { WebhookDelivery } from "./outbound/webhook.js";
 
-export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox, emulatedRoutes } from "./http/server.js";
+export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox } from "./http/server.js";
+export { emulatedRoutes } from "./http/registry.js";
 export type { Sandbox, SandboxOptions } from "./http/server.js";
 export type { ClockMode } from "./engine/clock.js";
 export type { Delays } from "./engine/context.js";

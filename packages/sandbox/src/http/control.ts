@@ -2,19 +2,20 @@
 // and a clock. Bodies are JSON or form-encoded; names are accepted as `From` or `from`.
 // It has no authentication: the sandbox listens on 127.0.0.1 unless told otherwise.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAccount } from "../accounts/api.js";
+import { createAccount } from "../accounts/account.js";
 import { INVALID_PARAMETER, SandboxHttpError, badRequest } from "./errors.js";
 import { parseForm } from "./form.js";
 import { deliverInboundSms } from "../messages/inbound.js";
 import { forceMessageStatus } from "../messages/lifecycle.js";
-import { createNumber, findNumber } from "../numbers/api.js";
+import { createNumber, findNumber } from "../numbers/number.js";
 import type { Sandbox } from "./server.js";
-import { emulatedRoutes, sendJson } from "./server.js";
+import { emulatedRoutes } from "./registry.js";
+import { sendJson } from "./server.js";
 import { isE164, isHttpUrl } from "../engine/util.js";
 import { deliverInboundCall, sendDigits, sendSpeech } from "../voice/inbound.js";
 import { transcriptOf } from "../voice/interpreter.js";
 import { forceCallStatus, hangUp } from "../voice/lifecycle.js";
-import { verificationCodes } from "../verify/api.js";
+import { verificationCodes } from "../verify/codes.js";
 
 type Body = Record<string, unknown>;
 

@@ -2,7 +2,8 @@
 // operation of every Twilio spec (emulated ones statefully, the rest to a "not emulated" error).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { accountHandlers, createAccount, createAuthenticator, type AccountDoc } from "../accounts/api.js";
+import { createAccount, type AccountDoc } from "../accounts/account.js";
+import { createAuthenticator } from "../accounts/auth.js";
 import { createClock, type ClockMode } from "../engine/clock.js";
 import { DEFAULT_DELAYS, type Context, type Delays } from "../engine/context.js";
 import { handleControl } from "./control.js";
@@ -10,20 +11,13 @@ import { INVALID_PARAMETER, NOT_EMULATED, notFound, SandboxHttpError } from "./e
 import { createEvents } from "../engine/events.js";
 import { parseForm } from "./form.js";
 import { ROUTE_ROWS } from "../generated/routes.js";
-import type { Handler } from "./handler.js";
-import { messageHandlers } from "../messages/api.js";
+import { HANDLERS, REQUIRED_CODES } from "./registry.js";
 import { runMessageJob, runMessageNotice } from "../messages/lifecycle.js";
-import { mediaHandlers } from "../messages/media-api.js";
-import { messagingHandlers } from "../messaging-services/api.js";
-import { monitorHandlers } from "../monitor/api.js";
-import { createNumber, numberHandlers } from "../numbers/api.js";
+import { createNumber } from "../numbers/number.js";
 import { createRouter, validateParams } from "./route-table.js";
 import { openStore } from "../engine/store.js";
 import { createSidFactory } from "../engine/util.js";
-import { callHandlers } from "../voice/api.js";
 import { runCallJob } from "../voice/lifecycle.js";
-import { recordingHandlers } from "../voice/recordings-api.js";
-import { verifyHandlers } from "../verify/api.js";
 import { createWebhookSender } from "../outbound/webhook.js";
 
 /** The documented credentials of a fresh sandbox. */
@@ -61,27 +55,8 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
 }
 
-// Handlers by domain, then operationId: operationIds repeat across specs (chat's CreateMessage is not ours).
-const HANDLERS: Record<string, Record<string, Handler>> = {
-  api: { ...accountHandlers, ...numberHandlers, ...messageHandlers, ...mediaHandlers, ...callHandlers, ...recordingHandlers },
-  messaging: messagingHandlers,
-  monitor: monitorHandlers,
-  verify: verifyHandlers,
-};
-
-// A missing required param is a business-rule error with its own code at Twilio, not a generic 400.
-const REQUIRED_CODES: Record<string, Record<string, [number, string]>> = {
-  CreateMessage: { To: [21604, "A 'To' phone number is required."] },
-  CreateCall: { To: [21201, "No 'To' number is specified"], From: [21213, "No 'From' number is specified"] },
-};
-
 const MAX_BODY_BYTES = 1024 * 1024;
 const TWILIO_HOST = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(?::\d+)?$/i;
-
-/** The routes the sandbox emulates statefully, as `METHOD /path` strings. */
-export function emulatedRoutes(): string[] {
-  return ROUTE_ROWS.filter((row) => HANDLERS[row[1]]?.[row[3]] !== undefined).map((row) => `${row[0]} ${row[1] === "api" ? "" : `/${row[1]}`}${row[2]}`);
-}
 
 /** Creates a sandbox (storage, clock, server) without listening yet. */
 export function createSandbox(options: SandboxOptions = {}) {

@@ -1,12 +1,12 @@
 // Messages (`/2010-04-01/Accounts/{AccountSid}/Messages`): create with Twilio's validation, list with
 // the DateSent filters, fetch, cancel or redact, and delete.
-import { assertAccess } from "../accounts/api.js";
+import { assertAccess } from "../accounts/auth.js";
 import type { Context } from "../engine/context.js";
 import { pageOf } from "../engine/context.js";
 import { first, rfc2822 } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
-import { findService } from "../messaging-services/api.js";
+import { findService } from "../messaging-services/service.js";
 import { insertMessage, loadMessage, setMessageStatus, settle } from "./lifecycle.js";
 import { IN_FLIGHT, save, wireMessage, type MessageDoc } from "./message.js";
 import { parseSendAt, validateOutbound } from "./validate.js";

@@ -1,5 +1,5 @@
 // Media of a message (`/Messages/{MessageSid}/Media`): list, fetch, delete.
-import { assertAccess } from "../accounts/api.js";
+import { assertAccess } from "../accounts/auth.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";

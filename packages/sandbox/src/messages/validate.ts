@@ -2,8 +2,8 @@
 import type { Context } from "../engine/context.js";
 import { bareNumber, first, isE164, isHttpUrl } from "../engine/util.js";
 import { badRequest } from "../http/errors.js";
-import { senderOf } from "../messaging-services/api.js";
-import { findNumber } from "../numbers/api.js";
+import { senderOf } from "../messaging-services/senders.js";
+import { findNumber } from "../numbers/number.js";
 import { optOutKey } from "./message.js";
 
 // Twilio's magic test numbers: the same inputs give the same errors as with test credentials.

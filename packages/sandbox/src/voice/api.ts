@@ -1,12 +1,12 @@
 // Calls (`/2010-04-01/Accounts/{AccountSid}/Calls`): create with Twilio's validation, list, fetch,
 // update (redirect, hang up) and delete.
 import { parseTwiml, TwimlParseError } from "@twilio-kit/twiml";
-import { assertAccess } from "../accounts/api.js";
+import { assertAccess } from "../accounts/auth.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { first, isE164 } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
-import { findNumber } from "../numbers/api.js";
+import { findNumber } from "../numbers/number.js";
 import { FINAL, insertCall, load, save, type CallDoc } from "./call.js";
 import { fetchDocument, runDocument } from "./interpreter.js";
 import { finish } from "./lifecycle.js";

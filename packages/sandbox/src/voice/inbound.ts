@@ -4,7 +4,7 @@ import type { Context } from "../engine/context.js";
 import { toWire } from "../engine/context.js";
 import { bareNumber } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
-import { findNumber } from "../numbers/api.js";
+import { findNumber } from "../numbers/number.js";
 import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
 import { activeCall, callParams, FINAL, insertCall, load, save } from "./call.js";
 import { applicationError, completeGather, fetchDocument, runDocument } from "./interpreter.js";

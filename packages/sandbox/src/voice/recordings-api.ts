@@ -1,5 +1,5 @@
 // Recordings (`/Recordings` and `/Calls/{CallSid}/Recordings`): the recordings `<Record>` made.
-import { assertAccess } from "../accounts/api.js";
+import { assertAccess } from "../accounts/auth.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { first } from "../engine/util.js";
 import { notFound } from "../http/errors.js";
