@@ -108,6 +108,30 @@ describe.skipIf(!hasOpenssl())("https targets through CONNECT", () => {
   });
 });
 
+describe("a proxy that does not answer", () => {
+  it("ends a CONNECT the proxy never answers after timeoutMs, as a timeout", async () => {
+    const { createServer } = await import("node:net");
+    const sockets: import("node:net").Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket.on("error", () => {})));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as import("node:net").AddressInfo).port;
+    try {
+      const client = createClient(
+        { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: "https://127.0.0.1:1", proxy: `http://127.0.0.1:${port}`, timeoutMs: 300, maxRetries: 0 },
+        {},
+      );
+      const started = Date.now();
+      const error = (await client.request(LIST).catch((e: unknown) => e)) as TwilioConnectionError;
+      expect(error).toBeInstanceOf(TwilioConnectionError);
+      expect(error.isTimeout).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
 describe("http targets through a forwarding proxy", () => {
   it("sends absolute-form requests with the target's Host", async () => {
     const client = createClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: target.url, proxy: openProxy.url }, {});
