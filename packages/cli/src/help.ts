@@ -9,6 +9,7 @@ export const COMMAND_SUMMARIES = {
   messages: "messages send | send-bulk (CSV, resumable)",
   "phone-numbers": "phone-numbers list | update <+E164> --sms-url … --voice-url …",
   webhook: "webhook sign | verify: debug X-Twilio-Signature",
+  token: "token access --identity … --grant video:room=… | decode <jwt>: Access Tokens",
   sandbox: "sandbox start | inbound | call | advance: the local Twilio sandbox",
   login: "Save credentials as a profile",
   profiles: "profiles list | use <name> | remove <name> | import [--from path]",

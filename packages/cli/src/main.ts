@@ -18,6 +18,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   messages: async () => (await import("./commands/send.js")).runMessages,
   "phone-numbers": async () => (await import("./commands/phone-numbers.js")).runPhoneNumbers,
   webhook: async () => (await import("./commands/webhook.js")).runWebhook,
+  token: async () => (await import("./commands/token.js")).runToken,
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   login: async () => (await import("./commands/profiles.js")).runLogin,
   profiles: async () => (await import("./commands/profiles.js")).runProfiles,

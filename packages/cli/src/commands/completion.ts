@@ -47,12 +47,13 @@ export async function runCompletion(argv: readonly string[], ctx: Context): Prom
   return EXIT.ok;
 }
 
-const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "sandbox", "login", "profiles", "completion", "help"];
+const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "token", "sandbox", "login", "profiles", "completion", "help"];
 const SUBS: Record<string, string[]> = {
   send: ["sms", "mms"],
   messages: ["send", "send-bulk"],
   "phone-numbers": ["list", "update"],
   webhook: ["sign", "verify"],
+  token: ["access", "decode"],
   profiles: ["list", "use", "remove", "import"],
   completion: ["bash", "zsh", "fish"],
   sandbox: ["start", "inbound", "call", "advance"],
@@ -72,6 +73,8 @@ async function flagsOf(words: string[]): Promise<FlagSpecs> {
     "phone-numbers list": ["phone-number", "friendly-name", "account-sid"],
     "phone-numbers update": ["sms-url", "sms-method", "sms-fallback-url", "voice-url", "voice-method", "voice-fallback-url", "status-callback", "friendly-name", "account-sid"],
     webhook: ["url", "param", "body", "raw-body", "raw-body-file", "signature"],
+    "token access": ["identity", "grant", "ttl", "nbf", "algorithm"],
+    "token decode": ["verify"],
     login: ["account-sid", "secret-stdin", "no-use"],
     "profiles import": ["from", "force"],
     "sandbox start": ["port", "db", "clock", "public-base-url", "seed", "no-profile"],
