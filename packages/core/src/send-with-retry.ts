@@ -60,6 +60,8 @@ export async function sendWithRetry(
 ): Promise<HttpResponse> {
   const { method, url } = request;
   for (let attempt = 0; ; attempt++) {
+    // Aborted while a token or a signature was being prepared: send nothing.
+    if (request.signal?.aborted) throw request.signal.reason;
     log?.({ type: "request", method, url, attempt });
     const started = Date.now();
     let response: HttpResponse;
