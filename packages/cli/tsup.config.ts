@@ -19,7 +19,7 @@ export default defineConfig([
     clean: ["!twk.cjs"],
     splitting: true,
     treeshake: true,
-    noExternal: [/^@twilio-kit\/(core|webhooks|tokens)$/],
+    noExternal: [/^@twilio-kit\/(core|webhooks|tokens)(\/[a-z0-9-]+)?$/],
     // The sandbox is optional at run time and heavy (SQLite): never bundled, imported only by `twk sandbox`.
     external: ["@twilio-kit/sandbox"],
     define: { __VERSION__: JSON.stringify(version) },

@@ -10,6 +10,7 @@ export const COMMAND_SUMMARIES = {
   "phone-numbers": "phone-numbers list | update <+E164> --sms-url … --voice-url …",
   webhook: "webhook sign | verify: debug X-Twilio-Signature",
   token: "token access --identity … --grant video:room=… | decode <jwt>: Access Tokens",
+  sms: "sms segments \"text\": encoding, segments and the characters that force UCS-2",
   sandbox: "sandbox start | inbound | call | advance: the local Twilio sandbox",
   login: "Save credentials as a profile",
   profiles: "profiles list | use <name> | remove <name> | import [--from path]",

@@ -19,6 +19,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   "phone-numbers": async () => (await import("./commands/phone-numbers.js")).runPhoneNumbers,
   webhook: async () => (await import("./commands/webhook.js")).runWebhook,
   token: async () => (await import("./commands/token.js")).runToken,
+  sms: async () => (await import("./commands/sms.js")).runSms,
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   login: async () => (await import("./commands/profiles.js")).runLogin,
   profiles: async () => (await import("./commands/profiles.js")).runProfiles,

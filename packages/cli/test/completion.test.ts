@@ -94,7 +94,7 @@ for (const shell of SHELLS) {
   describe.skipIf(!installed[shell])(`${shell} completion in a real ${shell}${skipped}`, () => {
     it("completes top-level commands", () => {
       expect(completeIn(shell, "twk pro")).toEqual(["profiles"]);
-      expect(completeIn(shell, "twk s")).toEqual(["sandbox", "send"]);
+      expect(completeIn(shell, "twk s")).toEqual(["sandbox", "send", "sms"]);
     });
 
     it("completes generated command words", () => {

@@ -47,13 +47,14 @@ export async function runCompletion(argv: readonly string[], ctx: Context): Prom
   return EXIT.ok;
 }
 
-const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "token", "sandbox", "login", "profiles", "completion", "help"];
+const TOP = ["api", "send", "messages", "phone-numbers", "webhook", "token", "sms", "sandbox", "login", "profiles", "completion", "help"];
 const SUBS: Record<string, string[]> = {
   send: ["sms", "mms"],
   messages: ["send", "send-bulk"],
   "phone-numbers": ["list", "update"],
   webhook: ["sign", "verify"],
   token: ["access", "decode"],
+  sms: ["segments"],
   profiles: ["list", "use", "remove", "import"],
   completion: ["bash", "zsh", "fish"],
   sandbox: ["start", "inbound", "call", "advance"],
@@ -75,6 +76,7 @@ async function flagsOf(words: string[]): Promise<FlagSpecs> {
     webhook: ["url", "param", "body", "raw-body", "raw-body-file", "signature"],
     "token access": ["identity", "grant", "ttl", "nbf", "algorithm"],
     "token decode": ["verify"],
+    "sms segments": ["smart-encoding", "file"],
     login: ["account-sid", "secret-stdin", "no-use"],
     "profiles import": ["from", "force"],
     "sandbox start": ["port", "db", "clock", "public-base-url", "seed", "no-profile"],
