@@ -1,17 +1,16 @@
 // Inbound SMS/MMS: stored, sent to the number's (or its Messaging Service's) webhook with Twilio's
 // parameters, and the MessagingResponse reply executed (`<Message>` replies, `<Redirect>`).
-import { parseTwiml, TwimlParseError, type TwimlNode } from "@twilio-kit/twiml";
+import type { TwimlNode } from "@twilio-kit/twiml";
 import type { Context } from "../engine/context.js";
 import { bareNumber, mediaContentType, resolveUrl } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
 import { serviceOfNumber } from "../messaging-services/senders.js";
 import { findNumber } from "../numbers/number.js";
-import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
+import { raiseAlert } from "../outbound/alerts.js";
+import { fetchTwiml, redirectTarget, TWIML_ERRORS } from "../outbound/twiml-fetch.js";
 import type { WebhookDelivery } from "../outbound/webhook.js";
 import { insertMessage } from "./lifecycle.js";
 import { optOutKey, START_WORDS, STOP_WORDS, wireMessage, type MessageDoc } from "./message.js";
-
-const MAX_REDIRECTS = 10;
 
 /** An inbound SMS/MMS as the control API and `inboundSms()` take it. */
 export interface InboundSms {
@@ -107,46 +106,23 @@ async function runSmsWebhook(ctx: Context, message: MessageDoc, params: Record<s
 }
 
 // Fetches TwiML and runs it; false when the fetch or the document failed (the caller tries the fallback).
-async function fetchAndRun(ctx: Context, message: MessageDoc, params: Record<string, string>, url: string, method: string, result: InboundSmsResult, depth: number): Promise<boolean> {
-  const delivery = await ctx.send({ kind: "sms", ref: message.sid, accountSid: message.account_sid, authToken: ctx.authTokenOf(message.account_sid), url, method, params });
-  result.deliveries.push(delivery);
-  const failure = deliveryFailure(delivery);
-  if (failure) {
-    raiseAlert(ctx, message.account_sid, failure.code, failure.text, message.sid, delivery);
-    return false;
-  }
+async function fetchAndRun(ctx: Context, message: MessageDoc, params: Record<string, string>, url: string, method: string, result: InboundSmsResult, documents: number): Promise<boolean> {
+  const owner = { accountSid: message.account_sid, ref: message.sid };
   // an empty answer (204, or 200 with no body) means "no reply", which is fine
-  if (!delivery.body.trim()) return true;
-  if (!isXmlContentType(delivery.contentType)) {
-    raiseAlert(ctx, message.account_sid, 12300, `Invalid Content-Type: ${delivery.contentType ?? "(none)"}`, message.sid, delivery);
-    return false;
-  }
-  let root: TwimlNode;
-  try {
-    root = parseTwiml(delivery.body);
-  } catch (error) {
-    if (!(error instanceof TwimlParseError)) throw error;
-    raiseAlert(ctx, message.account_sid, 12100, `Document parse failure: ${error.message}`, message.sid, delivery);
-    return false;
-  }
-  for (const verb of root.children) {
+  const fetched = await fetchTwiml(ctx, { ...owner, kind: "sms", url, method, params, allowEmpty: true });
+  result.deliveries.push(fetched.delivery);
+  if (fetched.kind !== "ok") return false;
+  const { root, delivery } = fetched;
+  for (const verb of root?.children ?? []) {
     if (verb.type === "Message") {
       const reply = replyFrom(ctx, message, verb, delivery);
       if (reply) result.replies.push(wireMessage(reply));
     } else if (verb.type === "Redirect") {
-      if (depth >= MAX_REDIRECTS) {
-        raiseAlert(ctx, message.account_sid, 12400, `More than ${MAX_REDIRECTS} <Redirect>s`, message.sid, delivery);
-        return true;
-      }
-      const target = resolveUrl(verb.text.trim(), url);
-      if (!target) {
-        raiseAlert(ctx, message.account_sid, 12200, `<Redirect> has no valid URL: ${JSON.stringify(verb.text)}`, message.sid, delivery);
-        return true;
-      }
+      const target = redirectTarget(ctx, owner, verb, url, documents + 1, delivery);
       // verbs after a <Redirect> are never reached
-      return fetchAndRun(ctx, message, params, target, verb.attributes.method ?? "POST", result, depth + 1);
+      return target ? fetchAndRun(ctx, message, params, target, verb.attributes.method ?? "POST", result, documents + 1) : true;
     } else {
-      raiseAlert(ctx, message.account_sid, 12200, `Schema validation warning: <${verb.type}> is not a MessagingResponse verb`, message.sid, delivery, "warning");
+      raiseAlert(ctx, message.account_sid, TWIML_ERRORS.schemaWarning, `Schema validation warning: <${verb.type}> is not a MessagingResponse verb`, message.sid, delivery, "warning");
     }
   }
   return true;

@@ -1,5 +1,5 @@
-// Monitor-style alerts for webhook failures (11200 HTTP retrieval failure, 12100 document parse
-// failure, 12200 schema validation, 12300 invalid Content-Type, 11750 response too large, …).
+// Monitor-style alerts for webhook failures: stored like Monitor v1 Alerts and emitted as events.
+// The HTTP-level codes (11200, 11205, 11750) are decided here; the TwiML ones in twiml-fetch.ts.
 import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { encodeForm } from "../http/form.js";
@@ -71,11 +71,4 @@ export function deliveryFailure(delivery: WebhookDelivery): { code: number; text
   if (delivery.status < 200 || delivery.status > 299) return { code: 11200, text: `HTTP retrieval failure: status ${delivery.status}` };
   if (delivery.error?.includes("64 KiB")) return { code: 11750, text: "TwiML response body too large" };
   return undefined;
-}
-
-/** Whether a response's Content-Type can carry TwiML. */
-export function isXmlContentType(contentType: string | null): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  return type === "text/xml" || type === "application/xml" || type === "text/html";
 }

@@ -201,3 +201,9 @@ export function activeCall(ctx: Context, sid: string): CallDoc {
   if (FINAL.has(doc.status)) throw new SandboxHttpError(409, 21220, `Call ${sid} is already ${doc.status}`);
   return doc;
 }
+
+/** Whether a call is still running the document generation `gen` (not ended, not redirected since). */
+export function isLive(ctx: Context, sid: string, gen: number): boolean {
+  const doc = load(ctx, sid);
+  return doc !== undefined && !FINAL.has(doc.status) && doc._gen === gen;
+}

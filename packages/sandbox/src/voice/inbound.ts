@@ -1,13 +1,12 @@
 // What the caller's side does: an inbound call to a number's VoiceUrl, DTMF digits and speech.
-import { parseTwiml, type TwimlNode } from "@twilio-kit/twiml";
 import type { Context } from "../engine/context.js";
 import { toWire } from "../engine/context.js";
 import { bareNumber } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
 import { findNumber } from "../numbers/number.js";
-import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
-import { activeCall, callParams, FINAL, insertCall, load, save } from "./call.js";
-import { applicationError, completeGather, fetchDocument, runDocument } from "./interpreter.js";
+import { fetchTwiml } from "../outbound/twiml-fetch.js";
+import { activeCall, callParams, insertCall, isLive, load, save } from "./call.js";
+import { applicationError, completeGather, fetchDocument, runProgram } from "./interpreter.js";
 import { answer } from "./lifecycle.js";
 
 /** An inbound call as the control API and `inboundCall()` take it. */
@@ -42,29 +41,28 @@ export async function deliverInboundCall(ctx: Context, input: InboundCall): Prom
     status: "ringing",
   });
   const gen = doc._gen;
-  const delivery = await ctx.send({ kind: "voice", ref: doc.sid, accountSid: doc.account_sid, authToken: ctx.authTokenOf(doc.account_sid), url: doc._url!, method: doc._method, params: callParams(doc, "ringing") });
+  const fetched = await fetchTwiml(ctx, {
+    kind: "voice",
+    ref: doc.sid,
+    accountSid: doc.account_sid,
+    url: doc._url!,
+    method: doc._method,
+    params: callParams(doc, "ringing"),
+    isCurrent: () => isLive(ctx, doc.sid, gen),
+  });
   const fresh = load(ctx, doc.sid)!;
-  if (FINAL.has(fresh.status) || fresh._gen !== gen) return toWire(fresh);
-  const failure = deliveryFailure(delivery) ?? (isXmlContentType(delivery.contentType) ? undefined : { code: 12300, text: `Invalid Content-Type: ${delivery.contentType ?? "(none)"}` });
-  if (failure) {
-    raiseAlert(ctx, fresh.account_sid, failure.code, failure.text, fresh.sid, delivery);
-    if (fresh._fallbackUrl) {
-      answer(ctx, fresh);
-      await fetchDocument(ctx, fresh, fresh._fallbackUrl, fresh._fallbackMethod, {});
-    } else {
-      await applicationError(ctx, fresh);
-    }
+  if (fetched.kind === "stale") return toWire(fresh);
+  if (fetched.kind === "failed") {
+    // Twilio answers to run VoiceFallbackUrl, or to tell the caller about the application error
+    answer(ctx, fresh);
+    if (fresh._fallbackUrl) await fetchDocument(ctx, fresh, fresh._fallbackUrl, fresh._fallbackMethod, {});
+    else await applicationError(ctx, fresh);
     return toWire(load(ctx, doc.sid)!);
   }
-  let root: TwimlNode | undefined;
-  try {
-    root = parseTwiml(delivery.body);
-  } catch {
-    root = undefined;
-  }
+  const root = fetched.root!;
   // a leading <Reject> never answers the call
-  if (root?.children[0]?.type !== "Reject") answer(ctx, fresh);
-  await runDocument(ctx, fresh, delivery.body, fresh._url);
+  if (root.children[0]?.type !== "Reject") answer(ctx, fresh);
+  await runProgram(ctx, fresh, root, fresh._url, 1);
   return toWire(load(ctx, doc.sid)!);
 }
 

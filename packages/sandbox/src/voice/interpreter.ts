@@ -1,20 +1,24 @@
 // The TwiML interpreter of a call: fetches documents, runs verbs on the virtual clock (Say, Play, Pause,
 // Gather, Redirect, Hangup, Reject, Record, Dial) and keeps a transcript of what the caller heard.
-import { parseTwiml, TwimlParseError, type TwimlNode } from "@twilio-kit/twiml";
+import type { TwimlNode } from "@twilio-kit/twiml";
 import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { resolveUrl, rfc2822 } from "../engine/util.js";
 import { SandboxHttpError } from "../http/errors.js";
-import { deliveryFailure, isXmlContentType, raiseAlert } from "../outbound/alerts.js";
-import { callParams, FINAL, insertCall, load, OUTCOME_RULES, save, type CallDoc, type CallStatus, type TranscriptEntry } from "./call.js";
+import { raiseAlert } from "../outbound/alerts.js";
+import { fetchTwiml, parseDocument, redirectTarget, TWIML_ERRORS } from "../outbound/twiml-fetch.js";
+import { callParams, FINAL, insertCall, isLive, load, OUTCOME_RULES, save, type CallDoc, type CallStatus, type TranscriptEntry } from "./call.js";
 import { finish } from "./lifecycle.js";
 
-export const MAX_REDIRECTS = 20;
 /** Simulated length of a recording and of an answered `<Dial>` leg, in seconds. */
 export const RECORDING_SEC = 5;
 export const DIAL_TALK_SEC = 10;
 
-/** Fetches TwiML for a call (Url, Redirect, Gather/Record/Dial action) and runs it. */
+/**
+ * Fetches TwiML for a call (Url, Redirect, Gather/Record/Dial action) and runs it; on failure the
+ * fallback URL, then Twilio's application error.
+ * @param documents documents fetched so far in this chain of `<Redirect>`s
+ */
 export async function fetchDocument(
   ctx: Context,
   doc: CallDoc,
@@ -23,51 +27,53 @@ export async function fetchDocument(
   extra: Record<string, string>,
   fallbackUrl: string | null = null,
   fallbackMethod = "POST",
-  depth = 0,
+  documents = 0,
 ): Promise<void> {
   const gen = doc._gen;
-  const delivery = await ctx.send({
+  const fetched = await fetchTwiml(ctx, {
     kind: "voice",
     ref: doc.sid,
     accountSid: doc.account_sid,
-    authToken: ctx.authTokenOf(doc.account_sid),
     url,
     method,
     params: { ...callParams(doc), ...extra },
+    // the call was hung up or redirected while we waited: this answer is stale
+    isCurrent: () => isLive(ctx, doc.sid, gen),
   });
-  const fresh = load(ctx, doc.sid);
-  // the call was hung up or redirected while we waited: this answer is stale
-  if (!fresh || FINAL.has(fresh.status) || fresh._gen !== gen) return;
-  const failure = deliveryFailure(delivery) ?? (isXmlContentType(delivery.contentType) ? undefined : { code: 12300, text: `Invalid Content-Type: ${delivery.contentType ?? "(none)"}` });
-  if (failure) {
-    raiseAlert(ctx, fresh.account_sid, failure.code, failure.text, fresh.sid, delivery);
-    if (fallbackUrl) return fetchDocument(ctx, fresh, fallbackUrl, fallbackMethod, extra, null, "POST", depth);
+  if (fetched.kind === "stale") return;
+  const fresh = load(ctx, doc.sid)!;
+  if (fetched.kind === "failed") {
+    if (fallbackUrl) return fetchDocument(ctx, fresh, fallbackUrl, fallbackMethod, extra, null, "POST", documents);
     return applicationError(ctx, fresh);
   }
-  await runDocument(ctx, fresh, delivery.body, url, depth);
+  await runProgram(ctx, fresh, fetched.root!, url, documents + 1);
 }
 
+/** What Twilio does when a call's TwiML cannot be used: says so and hangs up. */
 export async function applicationError(ctx: Context, doc: CallDoc): Promise<void> {
   doc._transcript.push({ at: ctx.clock.now(), verb: "Say", text: "We are sorry, an application error has occurred. Goodbye.", note: "application error" });
   save(ctx, doc);
   await finish(ctx, doc, doc._answeredMs === null ? "failed" : "completed");
 }
 
-export async function runDocument(ctx: Context, doc: CallDoc, xml: string, docUrl: string | null, depth = 0): Promise<void> {
-  let root: TwimlNode;
-  try {
-    root = parseTwiml(xml);
-  } catch (error) {
-    if (!(error instanceof TwimlParseError)) throw error;
-    raiseAlert(ctx, doc.account_sid, 12100, `Document parse failure: ${error.message}`, doc.sid);
-    return applicationError(ctx, doc);
-  }
+/** Runs inline TwiML (a call's `Twiml` parameter); unparseable TwiML is an application error. */
+export async function runDocument(ctx: Context, doc: CallDoc, xml: string, docUrl: string | null): Promise<void> {
+  const root = parseDocument(ctx, { accountSid: doc.account_sid, ref: doc.sid }, xml);
+  if (!root) return applicationError(ctx, doc);
+  await runProgram(ctx, doc, root, docUrl, 1);
+}
+
+/**
+ * Replaces the call's program with a parsed document and starts it.
+ * @param documents documents fetched so far in this chain of `<Redirect>`s, this one included
+ */
+export async function runProgram(ctx: Context, doc: CallDoc, root: TwimlNode, docUrl: string | null, documents: number): Promise<void> {
   doc._gen++;
   doc._program = root.children;
   doc._docUrl = docUrl;
   doc._gather = null;
   save(ctx, doc);
-  await step(ctx, doc, depth);
+  await step(ctx, doc, documents);
 }
 
 export function words(text: string): number {
@@ -85,7 +91,7 @@ export function later(ctx: Context, doc: CallDoc, seconds: number, kind: string,
 }
 
 /** Executes verbs until one takes time (then a job resumes it) or the document ends. */
-export async function step(ctx: Context, doc: CallDoc, depth = 0): Promise<void> {
+export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<void> {
   const heard = (entry: Omit<TranscriptEntry, "at">) => {
     const full = { at: ctx.clock.now(), ...entry };
     doc._transcript.push(full);
@@ -125,14 +131,11 @@ export async function step(ctx: Context, doc: CallDoc, depth = 0): Promise<void>
       case "Gather":
         return startGather(ctx, doc, verb, heard);
       case "Redirect": {
-        const target = resolveUrl(verb.text.trim(), doc._docUrl ?? "http://invalid.invalid/");
-        if (!target || depth >= MAX_REDIRECTS) {
-          raiseAlert(ctx, doc.account_sid, 12200, `<Redirect> to ${JSON.stringify(verb.text)} cannot be followed`, doc.sid);
-          return applicationError(ctx, doc);
-        }
+        const target = redirectTarget(ctx, { accountSid: doc.account_sid, ref: doc.sid }, verb, doc._docUrl ?? "http://invalid.invalid/", documents);
+        if (!target) return applicationError(ctx, doc);
         heard({ verb: "Redirect", url: target });
         save(ctx, doc);
-        return fetchDocument(ctx, doc, target, a.method ?? "POST", {}, null, "POST", depth + 1);
+        return fetchDocument(ctx, doc, target, a.method ?? "POST", {}, null, "POST", documents);
       }
       case "Hangup":
         heard({ verb: "Hangup" });
@@ -155,7 +158,7 @@ export async function step(ctx: Context, doc: CallDoc, depth = 0): Promise<void>
         return startDial(ctx, doc, verb, heard);
       default:
         heard({ verb: verb.type, note: "not emulated" });
-        raiseAlert(ctx, doc.account_sid, 12200, `<${verb.type}> is not emulated by the sandbox: skipped`, doc.sid, undefined, "warning");
+        raiseAlert(ctx, doc.account_sid, TWIML_ERRORS.schemaWarning, `<${verb.type}> is not emulated by the sandbox: skipped`, doc.sid, undefined, "warning");
     }
   }
   // falling off the end of the document hangs up
