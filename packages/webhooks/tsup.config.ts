@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/node.ts", express: "src/express.ts", fastify: "src/fastify.ts" },
+  entry: { index: "src/index.ts", "index-node": "src/index-node.ts", node: "src/node.ts", express: "src/express.ts", fastify: "src/fastify.ts" },
   format: ["esm", "cjs"],
   target: "es2022",
   platform: "neutral",

@@ -92,7 +92,8 @@ async function listenForStatusCallbacks({ authToken, publicUrl, port = 0, host =
     if (FINAL_STATUSES.includes(entry.status)) settle();
   };
 
-  const server = createServer(async (request, response) => {
+  /** @param {import("node:http").IncomingMessage} request @param {import("node:http").ServerResponse} response */
+  const handle = async (request, response) => {
     if (request.method !== "POST" || new URL(request.url ?? "/", "http://x").pathname !== "/status") {
       response.writeHead(404).end();
       return;
@@ -100,8 +101,14 @@ async function listenForStatusCallbacks({ authToken, publicUrl, port = 0, host =
     // Signed over the URL Twilio called: behind a tunnel that is the public one, not 127.0.0.1.
     const verdict = await verifyNodeRequest(request, { authToken, baseUrl: publicUrl });
     if (!verdict.ok) {
+      // A client that went away mid-body gets nothing (its socket is gone) and is no reason to stop.
+      if (verdict.reason === "request_aborted") return;
       response.writeHead(verdict.status, { "content-type": "text/plain" }).end("Twilio request validation failed.");
-      fail(new Error(`a status callback failed signature validation (${verdict.reason}) for ${verdict.url}: check the auth token, and that the public URL is the one Twilio calls`));
+      // Only a signature that does not match says the run is misconfigured; an oversized or unsigned
+      // request from someone else is refused and forgotten.
+      if (verdict.status === 403) {
+        fail(new Error(`a status callback failed signature validation (${verdict.reason}) for ${verdict.url}: check the auth token, and that the public URL is the one Twilio calls`));
+      }
       return;
     }
     const status = parseMessageStatus(verdict.params);
@@ -113,6 +120,13 @@ async function listenForStatusCallbacks({ authToken, publicUrl, port = 0, host =
     else record(item);
     // An empty 204 is all Twilio needs; anything but 2xx would raise an 11200 alert.
     response.writeHead(204).end();
+  };
+  // node:http ignores the handler's promise: a rejection there would be unhandled and end the process.
+  const server = createServer((request, response) => {
+    handle(request, response).catch((/** @type {unknown} */ error) => {
+      if (!response.headersSent) response.writeHead(500).end();
+      fail(error instanceof Error ? error : new Error(String(error)));
+    });
   });
   await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
   const address = /** @type {import("node:net").AddressInfo} */ (server.address());

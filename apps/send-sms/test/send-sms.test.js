@@ -57,6 +57,32 @@ describe("runSendSms against the sandbox", () => {
     await expect(run).rejects.toThrow(/failed signature validation \(mismatch\) for http:\/\/127\.0\.0\.1:\d+\/status/);
   });
 
+  it("keeps running when clients disconnect mid-body on the callback server", async () => {
+    const { createServer } = await import("node:http");
+    const { connect } = await import("node:net");
+    // A free port, so the test knows where the callback server listens before the message is sent.
+    const probe = createServer();
+    await new Promise((resolve) => probe.listen(0, "127.0.0.1", () => resolve(undefined)));
+    const port = /** @type {import("node:net").AddressInfo} */ (probe.address()).port;
+    await new Promise((resolve) => probe.close(() => resolve(undefined)));
+    const abortMidBody = async () => {
+      const socket = connect(port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", () => resolve(undefined)));
+      socket.write(`POST /status HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 10000\r\nx-twilio-signature: ${"A".repeat(27)}=\r\n\r\nMessageStatus=sent`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.destroy();
+    };
+    const { timeline } = await send("+15558675310", {
+      port,
+      afterSend: async () => {
+        for (let i = 0; i < 10; i++) await abortMidBody();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sandbox.advance(10_000);
+      },
+    });
+    expect(timeline.map((e) => e.status)).toEqual(["queued", "sent", "delivered"]);
+  });
+
   it("reports each step as it happens", async () => {
     /** @type {string[]} */
     const seen = [];

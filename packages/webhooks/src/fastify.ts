@@ -3,8 +3,8 @@
 // bytes (needed for JSON webhooks' bodySHA256). Typed structurally: no fastify import at run time.
 import { Readable } from "node:stream";
 import type { IncomingMessage } from "node:http";
-import { failureMessage, type TwilioWebhookOptions, type VerifiedWebhook } from "./handle.js";
-import { readBody, verifyIncomingMessage } from "./node-request.js";
+import { assertWebhookOptions, failureMessage, rejectionHeaders, type TwilioWebhookOptions, type VerifiedWebhook } from "./handle.js";
+import { verifyIncomingMessage } from "./node-request.js";
 import { parseFormBody } from "./params.js";
 
 interface FastifyLikeRequest {
@@ -15,23 +15,31 @@ interface FastifyLikeRequest {
 
 interface FastifyLikeReply {
   code(status: number): FastifyLikeReply;
-  type(contentType: string): FastifyLikeReply;
+  headers(values: Record<string, string>): FastifyLikeReply;
+  hijack(): FastifyLikeReply;
   send(payload: string): FastifyLikeReply;
 }
 
 /**
- * A Fastify `preParsing` hook: verifies the signature over the raw body, sets `request.twilio`,
- * and hands the same bytes on to Fastify's parser. Answers 400/403/500 itself on failure.
+ * A Fastify `preParsing` hook: checks `httpAuth`, reads the raw body up to `maxBodyBytes`, verifies the
+ * signature over it, sets `request.twilio`, and hands the same bytes on to Fastify's parser. Answers
+ * 400/401/403/413/500 itself on failure; a client that disconnects mid-body is dropped quietly.
+ * @throws TypeError when `maxBodyBytes` or `httpAuth` is malformed.
  * @example
  * fastify.addHook("preParsing", twilioPreParsingHook({ authToken }));
  */
 export function twilioPreParsingHook(options: TwilioWebhookOptions) {
+  assertWebhookOptions(options);
   return async (request: FastifyLikeRequest, reply: FastifyLikeReply, payload: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream | FastifyLikeReply> => {
-    const rawBody = await readBody(payload as IncomingMessage);
-    const result = await verifyIncomingMessage(request.raw, options, { rawBody }, request.raw.url);
-    if (!result.ok) return reply.code(result.status).type("text/plain; charset=utf-8").send(failureMessage(result, options));
+    const result = await verifyIncomingMessage(request.raw, options, { stream: payload }, request.raw.url);
+    if (!result.ok) {
+      // The socket is gone: nothing to answer. Hijacking ends Fastify's lifecycle without an error to log
+      // (an empty payload would reach the parser as a Content-Length mismatch).
+      if (result.reason === "request_aborted") return reply.hijack();
+      return reply.code(result.status).headers(rejectionHeaders(result, options)).send(failureMessage(result, options));
+    }
     request.twilio = result;
-    return Readable.from([Buffer.from(rawBody)]);
+    return Readable.from([Buffer.from(result.rawBody)]);
   };
 }
 
@@ -40,4 +48,5 @@ export function formBodyParser(_request: unknown, body: string, done: (error: Er
   done(null, parseFormBody(body));
 }
 
-export type { TwilioWebhookOptions, VerifiedWebhook } from "./handle.js";
+export type { TwilioWebhookOptions, VerifiedWebhook, RejectedWebhook, WebhookRejectionReason } from "./handle.js";
+export type { HttpAuthOptions } from "./http-auth.js";

@@ -52,12 +52,16 @@ export function computeSignatureSync(authToken: string, url: string, params?: Tw
   return hmacBase64(keyFor(authToken), url + serializeParams(params));
 }
 
-/** `verifyTwilioSignature` on node:crypto, synchronously; never throws (a throwing input is a `mismatch`). */
+/**
+ * `verifyTwilioSignature` on node:crypto, synchronously; never throws: input that throws when read is
+ * a `mismatch`, a failing node:crypto (a key it cannot import, a build without SHA-1) a `crypto_error`.
+ */
 export function verifySignatureSync(options: VerifyTwilioSignatureOptions): VerifyResult {
   try {
     return verify(options);
   } catch {
-    return { ok: false, reason: "mismatch" };
+    // `verify` reads its input under its own catch, so what reaches here came from node:crypto.
+    return { ok: false, reason: "crypto_error" };
   }
 }
 
@@ -78,11 +82,18 @@ function verify(options: VerifyTwilioSignatureOptions): VerifyResult {
   if (!signature || typeof signature !== "string") return { ok: false, reason: "missing_signature" };
   // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
   if (!signatureShape.test(signature)) return { ok: false, reason: "malformed_signature" };
-  const url = String(options.url);
-  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
   const isBodyMode = rawBody != null;
-  // Serialised once for every token and URL variant (twilio-node re-sorts the params per variant).
-  const suffix = isBodyMode ? "" : serializeParams(options.params);
+  let url: string;
+  let suffix: string;
+  try {
+    url = String(options.url);
+    // Serialised once for every token and URL variant (twilio-node re-sorts the params per variant).
+    suffix = isBodyMode ? "" : serializeParams(options.params);
+  } catch {
+    // A URL or params that throw when read (a hostile getter) cannot match: a bad request, not a crash.
+    return { ok: false, reason: "mismatch" };
+  }
+  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
   let parsed = isBodyMode ? parseUrl(url) : undefined;
   if (isBodyMode && !parsed) return fail("invalid_url");
 

@@ -1,22 +1,12 @@
 /// <reference types="node" />
 // @twilio-kit/webhooks/node: the node:crypto fast path and the node:http adapter.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { failureMessage, type TwilioWebhookOptions, type VerifiedWebhook, type WebhookVerification } from "./handle.js";
-import { computeSignatureSync, verifySignatureSync } from "./node-crypto.js";
-import { verifyIncomingMessage, verifyTwilioSignatureNode } from "./node-request.js";
-import type { TwilioParams } from "./params.js";
+import { assertWebhookOptions, type TwilioWebhookOptions, type VerifiedWebhook, type WebhookVerification } from "./handle.js";
+import { verifySignatureSync } from "./node-crypto.js";
+import { sendRejection, verifyIncomingMessage } from "./node-request.js";
 import type { VerifyResult, VerifyTwilioSignatureOptions } from "./signature.js";
 
-/** Same as the universal `computeTwilioSignature`, on node:crypto. */
-export function computeTwilioSignature(authToken: string, url: string, params?: TwilioParams): Promise<string> {
-  // A rejected promise rather than a synchronous throw when params cannot be enumerated.
-  return new Promise((resolve) => resolve(computeSignatureSync(authToken, url, params)));
-}
-
-/** Same verdicts as the universal `verifyTwilioSignature`, on node:crypto (much faster on Node). */
-export function verifyTwilioSignature(options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
-  return verifyTwilioSignatureNode(options);
-}
+export { computeTwilioSignature, verifyTwilioSignature } from "./verify-node.js";
 
 /**
  * `verifyTwilioSignature` without the promise, for synchronous code (where twilio-node's
@@ -29,7 +19,9 @@ export function verifyTwilioSignatureSync(options: VerifyTwilioSignatureOptions)
 }
 
 /**
- * Verify a node:http `IncomingMessage` from Twilio; reads the body.
+ * Verify a node:http `IncomingMessage` from Twilio; reads the body (up to `maxBodyBytes`). Resolves
+ * with `{ ok: false, reason: "request_aborted" }` when the client disconnects mid-body: answer nothing.
+ * @throws TypeError (as a rejection) when `maxBodyBytes` is not a number >= 0.
  * @example
  * const result = await verifyNodeRequest(req, { authToken: process.env.TWILIO_AUTH_TOKEN! });
  */
@@ -38,7 +30,9 @@ export function verifyNodeRequest(request: IncomingMessage, options: TwilioWebho
 }
 
 /**
- * Wrap a node:http handler so it only runs for requests Twilio signed (400/403/500 otherwise).
+ * Wrap a node:http handler so it only runs for requests Twilio signed (400/401/403/413/500 otherwise).
+ * A client that disconnects mid-body is dropped quietly; the server lives on.
+ * @throws TypeError when `maxBodyBytes` or `httpAuth` is malformed.
  * @example
  * http.createServer(withTwilioSignatureNode((req, res, { params }) => res.end(twiml), { authToken }));
  */
@@ -46,13 +40,14 @@ export function withTwilioSignatureNode(
   handler: (request: IncomingMessage, response: ServerResponse, webhook: VerifiedWebhook) => void | Promise<void>,
   options: TwilioWebhookOptions,
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  assertWebhookOptions(options);
   return async (request, response) => {
     const result = await verifyIncomingMessage(request, options);
     if (result.ok) return handler(request, response, result);
-    response.writeHead(result.status, { "content-type": "text/plain; charset=utf-8" });
-    response.end(failureMessage(result, options));
+    sendRejection(response, result, options);
   };
 }
 
-export type { TwilioWebhookOptions, VerifiedWebhook, WebhookVerification } from "./handle.js";
+export type { TwilioWebhookOptions, VerifiedWebhook, RejectedWebhook, WebhookVerification, WebhookRejectionReason } from "./handle.js";
+export type { HttpAuthOptions } from "./http-auth.js";
 export type { VerifyResult, VerifyTwilioSignatureOptions, VerifyFailureReason } from "./signature.js";

@@ -20,7 +20,12 @@ export type VerifyFailureReason =
   /** A raw (non-form) body was given but the URL has no `bodySHA256` query parameter. */
   | "missing_body_hash"
   /** The URL is signed but `bodySHA256` is not the SHA-256 of the raw body: the body was altered. */
-  | "body_hash_mismatch";
+  | "body_hash_mismatch"
+  /**
+   * The runtime's crypto failed (no Web Crypto, a key it could not import): a misconfigured server,
+   * not a forged request. Still a rejection; adapters answer 500 so it shows up in Twilio's alerts.
+   */
+  | "crypto_error";
 
 /** The verdict: never thrown, always returned. On failure `checkedUrl` says which URL was tried (it holds no secret). */
 export type VerifyResult = { ok: true } | { ok: false; reason: VerifyFailureReason; checkedUrl?: string };
@@ -75,24 +80,34 @@ export function computeWith(backend: CryptoBackend, authToken: string, url: stri
   return backend.signer(authToken, serializeParams(params))(url);
 }
 
-/** Verify on a backend; never rejects (a throwing input is a `mismatch`). */
+// One shape for every early rejection; also keeps the validate-only bundle small.
+const rejected = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason });
+
+/** Verify on a backend; never rejects: input that throws is a `mismatch`, a failing backend a `crypto_error`. */
 export function verifyWith(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
-  return verify(backend, options).catch(() => ({ ok: false, reason: "mismatch" }) as const);
+  // Input is read before anything reaches this catch, so only the backend's failures land here.
+  return verify(backend, options).catch(() => rejected("crypto_error"));
 }
 
 // Keep in step with `verify` in node-crypto.ts: the differential tests hold both to twilio-node.
 async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
   const { signature, rawBody } = options;
   const tokens = [options.authToken].flat().filter((token) => token && typeof token === "string");
-  if (!tokens.length) return { ok: false, reason: "missing_auth_token" };
-  if (!signature || typeof signature !== "string") return { ok: false, reason: "missing_signature" };
+  if (!tokens.length) return rejected("missing_auth_token");
+  if (!signature || typeof signature !== "string") return rejected("missing_signature");
   // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
-  if (!signatureShape.test(signature)) return { ok: false, reason: "malformed_signature" };
-  const url = String(options.url);
-  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
+  if (!signatureShape.test(signature)) return rejected("malformed_signature");
   const isBodyMode = rawBody != null;
-  // Params that cannot even be enumerated throw here; verifyWith turns that into a mismatch.
-  const suffix = isBodyMode ? "" : serializeParams(options.params);
+  let url: string;
+  let suffix: string;
+  try {
+    url = String(options.url);
+    suffix = isBodyMode ? "" : serializeParams(options.params);
+  } catch {
+    // A URL or params that throw when read (a hostile getter) cannot match: a bad request, not a crash.
+    return rejected("mismatch");
+  }
+  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
   // twilio-node parses the URL before anything else in body mode; an unparsable URL never passes.
   // In form mode parsing waits until the URL as received has failed: most checks never need it.
   let parsed = isBodyMode ? parseUrl(url) : undefined;

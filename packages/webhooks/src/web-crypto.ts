@@ -14,6 +14,8 @@ function importKey(token: string): Promise<CryptoKey> {
     // refuses a zero-length key, node:crypto (and thus twilio-node) accepts it.
     key = crypto.subtle.importKey("raw", token ? encoder.encode(token) : new Uint8Array(64), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
     keyCache.set(token, key);
+    // A failed import is not cached: the next request retries (the runtime may have been fixed).
+    key.catch(() => keyCache.delete(token));
   }
   return key;
 }
