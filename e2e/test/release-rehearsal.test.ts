@@ -173,4 +173,22 @@ await twilio.messages.create({ To: "+15558675310", Body: "hi" });`;
     const cjs = script('const { createTwilio } = require("@twilio-kit/core");').replace(/^await (.*);$/m, "$1.catch((e) => { console.error(e); process.exit(1); });");
     expect(runScript(consumer, "ua.cjs", cjs)).toMatch(expected);
   });
+
+  it("sends a message with the released core to the released sandbox (its optional peer and native SQLite)", () => {
+    expect(packed.has("@twilio-kit/sandbox")).toBe(true);
+    const out = runScript(
+      consumer,
+      "sandbox.mjs",
+      `import { startSandbox } from "@twilio-kit/sandbox";
+const sandbox = await startSandbox({ clock: "manual" });
+try {
+  const twilio = await sandbox.client();
+  const message = await twilio.messages.create({ To: "+15558675310", From: sandbox.phoneNumber, Body: "rehearsal" });
+  console.log(message.sid, message.status);
+} finally {
+  await sandbox.stop();
+}`,
+    );
+    expect(out.trim()).toMatch(/^SM[0-9a-f]{32} (accepted|queued)$/);
+  });
 });
