@@ -140,10 +140,13 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
     maxDelayMs: 20_000,
   };
   const userAgent = userAgentOf(options.userAgent);
+  // Tokens come from the global oauth.twilio.com even for a regional client (as twilio-node's token
+  // manager does); a baseUrl (the sandbox, a test server) takes them like every other domain.
+  const tokenOrigin = (options.baseUrl ?? env.TWILIO_BASE_URL) ? baseOf("oauth") : "https://oauth.twilio.com";
   const exchange = (request: HttpRequest) => sendWithRetry(transport, request, policy, options.logger);
   const authorizer: Authorizer =
     credentials.kind === "oauth"
-      ? createOAuthAuthorizer(credentials.oauth, { tokenUrl: `${baseOf("oauth")}/v2/token`, send: exchange })
+      ? createOAuthAuthorizer(credentials.oauth, { tokenUrl: `${tokenOrigin}/v2/token`, send: exchange })
       : createBasicAuthorizer(credentials.user, credentials.password);
   const validator: ClientValidator | undefined = options.clientValidation
     ? createClientValidator(options.clientValidation, accountSid)

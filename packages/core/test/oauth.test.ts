@@ -94,6 +94,14 @@ describe("OAuth client credentials", () => {
     }
   });
 
+  it("takes tokens from the global oauth.twilio.com for a regional client", async () => {
+    const tokens = tokenSequence();
+    const { fetch, tokenRequests, apiRequests } = twilioFetch(tokens.next);
+    await oauthClient(fetch, { region: "ie1", edge: "dublin" }).request(LIST);
+    expect(tokenRequests.map((r) => r.url)).toEqual([TOKEN_URL]);
+    expect(apiRequests[0]!.url).toMatch(/^https:\/\/api\.dublin\.ie1\.twilio\.com\//);
+  });
+
   it("reads TWILIO_CLIENT_ID and TWILIO_CLIENT_SECRET, which win over an auth token in the environment", async () => {
     vi.stubEnv("TWILIO_ACCOUNT_SID", ACCOUNT_SID);
     vi.stubEnv("TWILIO_AUTH_TOKEN", "env_auth_token");
