@@ -1,132 +1,201 @@
-// Benchmark: @twilio-kit/webhooks vs twilio-node's validateRequest, side by side in one process,
-// on an inbound-SMS-sized form (19 params). Build packages/webhooks first (`npx tsup`).
-// Usage: node bench/webhooks.mjs   -> prints results and writes bench/results/webhooks.md
-// Each measurement runs in a child process of its own (`--child CASE valid|invalid`), so no
+#!/usr/bin/env node
+// Benchmark: @twilio-kit/webhooks next to twilio-node's validateRequest, on workloads that do not
+// flatter us: an inbound-SMS form (19 params) POSTed to a URL without and with a query string, a fresh
+// params object per call (as a body parser gives one per request), 64 different requests in turn.
+// Build packages/webhooks first (`npx tsup` in it). Usage: node bench/webhooks.mjs
+// -> prints results and writes bench/results/webhooks.md (raw runs, date, machine, load).
+// Each measurement runs in a child process of its own (`--child IMPL WORKLOAD valid|invalid`), so no
 // implementation inherits another's JIT state or garbage; rounds interleave the implementations.
-import { execFileSync, execSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { verifyTwilioSignature as verifyWeb, computeTwilioSignature } from "../packages/webhooks/dist/index.js";
-import { verifyTwilioSignature as verifyNode, verifyTwilioSignatureSync } from "../packages/webhooks/dist/node.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { machineMarkdown, median, rawRuns, trackLoad } from "./machine.mjs";
 
-const here = new URL(".", import.meta.url);
-const requireFromWebhooks = createRequire(new URL("../packages/webhooks/package.json", import.meta.url));
-const twilio = requireFromWebhooks("twilio");
-const esbuild = createRequire(requireFromWebhooks.resolve("tsup"))("esbuild");
+const webhooksDir = fileURLToPath(new URL("../packages/webhooks/", import.meta.url));
+const requireFromWebhooks = createRequire(join(webhooksDir, "package.json"));
+
+const workloads = {
+  "no query": "https://example.com/twilio/sms",
+  query: "https://example.com/twilio/sms?tenant=acme&flow=inbound",
+  "encoded query": "https://example.com/twilio/sms?caller=Jos%C3%A9+Garc%C3%ADa&step=menu%2F2",
+};
+const poolSize = 64;
+const runMs = 1000;
+const warmupMs = 300;
+const rounds = 5;
+
+// The inbound-SMS form, varied per request so no implementation sees the same input twice in a row.
+function request(i) {
+  const sid = `SM${i.toString(16).padStart(32, "0")}`;
+  return {
+    ToCountry: "US", ToState: "CA", SmsMessageSid: sid, NumMedia: "0", ToCity: "SAN FRANCISCO",
+    FromZip: "94105", SmsSid: sid, FromState: "CA", SmsStatus: "received", FromCity: "SAN FRANCISCO",
+    Body: `Hello from the benchmark, message ${i}, a typical SMS body of a reasonable length.`, FromCountry: "US", To: "+15005550001",
+    ToZip: "94105", NumSegments: "1", MessageSid: sid, AccountSid: "AC0123456789abcdef0123456789abcdef",
+    From: "+15005550006", ApiVersion: "2010-04-01",
+  };
+}
+
+const implementations = [
+  { name: "twilio-node `validateRequest`", load: async () => {
+    const twilio = requireFromWebhooks("twilio");
+    return (token, signature, url, params) => twilio.validateRequest(token, signature, url, params);
+  } },
+  { name: "`@twilio-kit/webhooks` default entry on Node (node:crypto build)", load: async () => {
+    // Node's own ESM resolver, from inside the package (a self-reference): the `node` condition decides.
+    const entry = import.meta.resolve("@twilio-kit/webhooks", pathToFileURL(join(webhooksDir, "package.json")));
+    if (!entry.endsWith("/dist/index-node.js")) throw new Error(`the node condition resolved to ${entry}`);
+    const { verifyTwilioSignature } = await import(entry);
+    return async (authToken, signature, url, params) => (await verifyTwilioSignature({ authToken, signature, url, params })).ok;
+  } },
+  { name: "`@twilio-kit/webhooks` Web Crypto build (what Workers/edge get), run on Node", load: async () => {
+    const { verifyTwilioSignature } = await import(pathToFileURL(join(webhooksDir, "dist/index.js")).href);
+    return async (authToken, signature, url, params) => (await verifyTwilioSignature({ authToken, signature, url, params })).ok;
+  } },
+  { name: "`@twilio-kit/webhooks/node` `verifyTwilioSignatureSync`", load: async () => {
+    const { verifyTwilioSignatureSync } = await import(pathToFileURL(join(webhooksDir, "dist/node.js")).href);
+    return (authToken, signature, url, params) => verifyTwilioSignatureSync({ authToken, signature, url, params }).ok;
+  } },
+];
 
 const authToken = "0123456789abcdef0123456789abcdef";
-const url = "https://example.com/twilio/sms";
-const params = {
-  ToCountry: "US", ToState: "CA", SmsMessageSid: "SM0123456789abcdef0123456789abcdef", NumMedia: "0", ToCity: "SAN FRANCISCO",
-  FromZip: "94105", SmsSid: "SM0123456789abcdef0123456789abcdef", FromState: "CA", SmsStatus: "received", FromCity: "SAN FRANCISCO",
-  Body: "Hello from the benchmark, this is a typical SMS body of a reasonable length.", FromCountry: "US", To: "+15005550001",
-  ToZip: "94105", NumSegments: "1", MessageSid: "SM0123456789abcdef0123456789abcdef", AccountSid: "AC0123456789abcdef0123456789abcdef",
-  From: "+15005550006", ApiVersion: "2010-04-01",
-};
-if (Object.keys(params).length !== 19) throw new Error("expected 19 params");
-const valid = await computeTwilioSignature(authToken, url, params);
-const invalid = (valid[0] === "A" ? "B" : "A") + valid.slice(1);
 
-// Bounded loops: run for ~durationMs, report checks per second.
-async function round(name, fn, expected, durationMs = 1500) {
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < durationMs) {
-    for (let i = 0; i < 200; i++) {
-      if ((await fn()) !== expected) throw new Error(`${name}: wrong verdict`);
+// One measurement: checks per second over ~runMs after a warm-up, each call awaited (twilio-node's
+// boolean too, so every row pays at least one microtask per check).
+async function child(implIndex, workload, kind) {
+  const verify = await implementations[implIndex].load();
+  const { getExpectedTwilioSignature } = requireFromWebhooks("twilio/lib/webhooks/webhooks");
+  const url = workloads[workload];
+  const pool = Array.from({ length: poolSize }, (_, i) => {
+    const params = request(i);
+    const valid = getExpectedTwilioSignature(authToken, url, params);
+    // Well-formed but wrong: the case an attacker (or a wrong public URL) produces.
+    return { params, signature: kind === "valid" ? valid : (valid[0] === "A" ? "B" : "A") + valid.slice(1) };
+  });
+  const expected = kind === "valid";
+  const run = async (durationMs) => {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < durationMs) {
+      for (let i = 0; i < 256; i++) {
+        const { params, signature } = pool[i % poolSize];
+        // A fresh object per call, as a body parser gives one per request.
+        if ((await verify(authToken, signature, url, { ...params })) !== expected) throw new Error(`${implementations[implIndex].name}: wrong verdict`);
+      }
+      n += 256;
     }
-    n += 200;
-  }
-  return (n / (performance.now() - start)) * 1000;
+    return (n / (performance.now() - start)) * 1000;
+  };
+  await run(warmupMs);
+  return run(runMs);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-
-const cases = [
-  ["twilio-node validateRequest", (sig) => () => twilio.validateRequest(authToken, sig, url, params)],
-  ["@twilio-kit/webhooks (Web Crypto)", (sig) => async () => (await verifyWeb({ authToken, signature: sig, url, params })).ok],
-  ["@twilio-kit/webhooks/node (node:crypto)", (sig) => async () => (await verifyNode({ authToken, signature: sig, url, params })).ok],
-  // Called like twilio-node's validateRequest: a plain function returning the verdict.
-  ["@twilio-kit/webhooks/node verifyTwilioSignatureSync", (sig) => () => verifyTwilioSignatureSync({ authToken, signature: sig, url, params }).ok],
-];
 const childAt = process.argv.indexOf("--child");
 if (childAt !== -1) {
-  const [index, kind] = process.argv.slice(childAt + 1);
-  const [name, make] = cases[Number(index)];
-  const fn = make(kind === "valid" ? valid : invalid);
-  await round(name, fn, kind === "valid", 500); // warm-up
-  console.log(await round(name, fn, kind === "valid"));
+  const [impl, workload, kind] = process.argv.slice(childAt + 1);
+  console.log(await child(Number(impl), workload, kind));
   process.exit(0);
 }
-const measure = (index, kind) => Number(execFileSync(process.execPath, [new URL(import.meta.url).pathname, "--child", String(index), kind], { encoding: "utf8" }).trim());
-// The CPU is shared: implementations are interleaved within each round, so a load spike hits all of
-// them, and each figure is the median of the rounds.
-const rounds = 3;
-const loadBefore = loadavg();
-const samples = cases.map(() => ({ valid: [], invalid: [] }));
+
+const self = fileURLToPath(import.meta.url);
+const measure = (impl, workload, kind) =>
+  Number(
+    // import.meta.resolve with a parent URL is behind this flag on Node 20.
+    execFileSync(process.execPath, ["--experimental-import-meta-resolve", "--no-warnings", self, "--child", String(impl), workload, kind], { encoding: "utf8" }).trim(),
+  );
+
+const endLoad = trackLoad();
+const samples = {};
 for (let r = 0; r < rounds; r++) {
-  for (const i of cases.keys()) {
-    samples[i].valid.push(measure(i, "valid"));
-    samples[i].invalid.push(measure(i, "invalid"));
+  // Interleaved: a load spike during a round hits every implementation, not one.
+  for (const workload of Object.keys(workloads)) {
+    for (const kind of ["valid", "invalid"]) {
+      for (const impl of implementations.keys()) {
+        const value = measure(impl, workload, kind);
+        (samples[`${impl}/${workload}/${kind}`] ??= []).push(value);
+        process.stdout.write(`round ${r + 1}/${rounds} ${workload} ${kind} #${impl}: ${Math.round(value)}/s\n`);
+      }
+    }
   }
 }
-const loadAfter = loadavg();
-const rows = cases.map(([name], i) => ({ name, validPerSec: Math.round(median(samples[i].valid)), invalidPerSec: Math.round(median(samples[i].invalid)) }));
-for (const r of rows) console.log(`${r.name}: valid ${r.validPerSec}/s, invalid ${r.invalidPerSec}/s`);
-console.log(`load average (1/5/15 min): before ${loadBefore}, after ${loadAfter}`);
+const loadLine = endLoad();
 
-// Size of a script that only validates, esbuild-minified and bundled.
-const dir = join(tmpdir(), `twk-bench-${process.pid}`);
-mkdirSync(dir, { recursive: true });
-const entries = {
-  "@twilio-kit/webhooks": `import { verifyTwilioSignature } from ${JSON.stringify(new URL("../packages/webhooks/dist/index.js", import.meta.url).pathname)};\nverifyTwilioSignature({ authToken: "t", signature: "s", url: "https://e/", params: {} }).then(console.log);\n`,
-  twilio: `const twilio = require(${JSON.stringify(requireFromWebhooks.resolve("twilio"))});\nconsole.log(twilio.validateRequest("t", "s", "https://e/", {}));\n`,
-};
+// Size of a script that only validates, bundled through the package's exports as a Worker build
+// would (wrangler's conditions), esbuild-minified; and twilio's for comparison.
+const esbuild = createRequire(requireFromWebhooks.resolve("tsup"))("esbuild");
+const root = mkdtempSync(join(tmpdir(), "twk-bench-webhooks-"));
 const sizes = {};
-for (const [name, code] of Object.entries(entries)) {
-  const file = join(dir, `${name.replace(/\W/g, "_")}.js`);
-  writeFileSync(file, code);
-  const result = await esbuild.build({ entryPoints: [file], bundle: true, minify: true, platform: "node", format: "esm", write: false, logLevel: "silent" });
-  sizes[name] = result.outputFiles[0].contents.length;
-  console.log(`minified size, ${name}: ${sizes[name]} bytes`);
+try {
+  mkdirSync(join(root, "node_modules", "@twilio-kit"), { recursive: true });
+  symlinkSync(webhooksDir, join(root, "node_modules", "@twilio-kit", "webhooks"), "dir");
+  const ours = `import { verifyTwilioSignature } from "@twilio-kit/webhooks";\nverifyTwilioSignature({ authToken: "t", signature: "s", url: "https://e/", params: {} }).then(console.log);\n`;
+  const twilioEntry = join(root, "twilio-entry.cjs");
+  writeFileSync(twilioEntry, `const twilio = require(${JSON.stringify(requireFromWebhooks.resolve("twilio"))});\nconsole.log(twilio.validateRequest("t", "s", "https://e/", {}));\n`);
+  const worker = await esbuild.build({ stdin: { contents: ours, resolveDir: root }, bundle: true, minify: true, platform: "neutral", conditions: ["workerd", "worker", "browser"], format: "esm", write: false, logLevel: "silent" });
+  sizes.ours = worker.outputFiles[0].contents.length;
+  const twilioBundle = await esbuild.build({ entryPoints: [twilioEntry], bundle: true, minify: true, platform: "node", format: "esm", write: false, logLevel: "silent" });
+  sizes.twilio = twilioBundle.outputFiles[0].contents.length;
+} finally {
+  rmSync(root, { recursive: true, force: true });
 }
 
-const cpuModel = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model ?? "unknown";
-const date = execSync("date -u").toString().trim();
-const nproc = execSync("nproc").toString().trim();
-const base = rows[0];
-const fmt = (n) => n.toLocaleString("en-US");
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const figure = (impl, workload, kind) => median(samples[`${impl}/${workload}/${kind}`]);
+const ratio = (impl, workload, kind) => figure(impl, workload, kind) / figure(0, workload, kind);
+const table = (workload) =>
+  [
+    `### URL ${workload === "query" ? "with" : "without"} a query string: \`${workloads[workload]}\``,
+    "",
+    "| implementation | valid checks/s (median) | × twilio-node | invalid checks/s (median) | × twilio-node | raw runs, valid | raw runs, invalid |",
+    "|---|---:|---:|---:|---:|---|---|",
+    ...implementations.map(
+      ({ name }, impl) =>
+        `| ${name} | ${fmt(figure(impl, workload, "valid"))} | ${ratio(impl, workload, "valid").toFixed(2)} | ${fmt(figure(impl, workload, "invalid"))} | ${ratio(impl, workload, "invalid").toFixed(2)} | ${rawRuns(samples[`${impl}/${workload}/valid`], 0)} | ${rawRuns(samples[`${impl}/${workload}/invalid`], 0)} |`,
+    ),
+    "",
+  ].join("\n");
+
+const validOnQuery = ratio(1, "query", "valid");
+const invalidOnQuery = ratio(1, "query", "invalid");
+const met = (ok) => (ok ? "met" : "**not met**");
 const md = `# Webhook signature benchmark
 
-- Date: ${date}
-- Machine: ${nproc} CPU(s), ${cpuModel}, Node ${process.version}
-- Workload: inbound-SMS form, 19 params, URL \`${url}\`, one token; median of ${rounds} interleaved rounds of ~1.5 s (after 0.5 s of warm-up), each in a fresh process, sequential awaits.\n- Load average (1/5/15 min, /proc/loadavg; other jobs share the CPU): before ${loadBefore}, after ${loadAfter}
-- Command: \`node bench/webhooks.mjs\` (after \`cd packages/webhooks && npx tsup\`)
+${machineMarkdown(() => loadLine)}Command: \`node bench/webhooks.mjs\` (after \`cd packages/webhooks && npx tsup\`)
 
-| implementation | valid checks/s | × twilio-node | invalid checks/s | × twilio-node |
-|---|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.name} | ${fmt(r.validPerSec)} | ${(r.validPerSec / base.validPerSec).toFixed(2)} | ${fmt(r.invalidPerSec)} | ${(r.invalidPerSec / base.invalidPerSec).toFixed(2)} |`).join("\n")}
+The machine is shared (2 cores, other jobs building and testing at the same time): the load average
+above says how busy it was. Compare rows of one run, not runs of different days.
 
-Minified (esbuild, bundled, platform node) size of a script that only validates:
+Workload: an inbound-SMS form of 19 params, 64 different requests in turn, a fresh params object per
+call (\`{ ...params }\`, as a body parser makes one per request), one auth token. Each figure is the
+median of ${rounds} interleaved rounds of ~${runMs / 1000} s (after ${warmupMs} ms of warm-up), each round
+in a fresh process; every call is awaited (twilio-node's boolean too). "Invalid" is a well-formed
+signature with one character changed: the full check runs, every URL variant is tried.
 
-| package | bytes |
-|---|---:|
-| @twilio-kit/webhooks | ${fmt(sizes["@twilio-kit/webhooks"])} |
-| twilio | ${fmt(sizes.twilio)} |
+${table("query")}
+${table("no query")}
+Targets (issue 11 §3), on the URL with a query string, for the default entry on Node (second row):
+valid ≥ 1× twilio-node: ${met(validOnQuery >= 1)} (${validOnQuery.toFixed(2)}×); invalid ≥ 2.5×: ${met(invalidOnQuery >= 2.5)}
+(${invalidOnQuery.toFixed(2)}×).
 
-Targets (issue 3): valid ≥ 1× twilio-node, invalid ≥ 4×, size ≤ 3 KB; measured on \`verifyTwilioSignature\` of
-\`/node\` (third row), which returns a promise like the universal one; the sync variant is shown for reference.
-Every call is awaited, twilio-node's boolean too, so each row pays at least one microtask per check.
-The Web Crypto core pays an async hop per HMAC (crypto.subtle in Node runs off the main thread), which is why
-the node:crypto fast path exists; on Workers/Deno/Bun only the Web Crypto core applies. The node:crypto path is
-synchronous inside (one settled promise per check), reuses the sorted parameter names when a request has the same
-names in the same order as the previous one (as Twilio sends them), and does not parse a URL that \`new URL()\`
-would leave unchanged: there twilio-node's four later candidates repeat the two it already tried.
-The bundle is of the universal entry (Web Crypto), the one a validate-only script on any runtime imports.
+Minified (esbuild, bundled) size of a script that only validates:
+
+| package | how it is bundled | bytes |
+|---|---|---:|
+| @twilio-kit/webhooks | by package name, \`platform: "neutral"\`, conditions \`workerd, worker, browser\` (a Worker) | ${fmt(sizes.ours)} |
+| twilio | \`platform: "node"\` | ${fmt(sizes.twilio)} |
+
+Worker bundle target ≤ 3 KB (3,072 bytes): ${met(sizes.ours <= 3072)}.
+
+Why the rows differ: on Node the default entry resolves (export condition \`node\`) to a node:crypto build
+that is synchronous inside (one settled promise per check); the Web Crypto build pays an async hop per
+HMAC (crypto.subtle on Node runs off the main thread) and is what Workers, Deno Deploy and edge runtimes
+get, where node:crypto is not the native primitive. On a wrong signature twilio-node tries every URL
+variant with a fresh sort of the params each; ours serialises the params once per check and skips the
+variants that equal ones already tried.
 `;
-writeFileSync(new URL("results/webhooks.md", here), md);
-console.log(`\nwrote bench/results/webhooks.md`);
+writeFileSync(new URL("results/webhooks.md", import.meta.url), md);
+console.log(md);
+console.log("wrote bench/results/webhooks.md");

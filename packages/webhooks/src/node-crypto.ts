@@ -115,8 +115,9 @@ function verify(options: VerifyTwilioSignatureOptions): VerifyResult {
     if (!parsed && isNormalizedUrl(url)) return fail("mismatch");
     parsed ??= parseUrl(url);
     if (!parsed) return fail("invalid_url");
-    const [without, withPort] = portVariants(parsed.href);
-    if (!matchesAny([without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)])) return fail("mismatch");
+    // The query and the port are disjoint parts of the URL: re-encoding the query once and taking its
+    // port variants gives the same two legacy candidates as re-encoding each port variant.
+    if (!matchesAny([...portVariants(parsed.href), ...portVariants(withLegacyQuerystring(parsed.href))])) return fail("mismatch");
   }
   if (!isBodyMode) return { ok: true };
 

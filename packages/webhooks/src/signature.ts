@@ -130,8 +130,9 @@ async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOpti
   if (!(await matchesAny(portVariants(url)))) {
     parsed ??= parseUrl(url);
     if (!parsed) return fail("invalid_url");
-    const [without, withPort] = portVariants(parsed.href);
-    if (!(await matchesAny([without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)]))) return fail("mismatch");
+    // The query and the port are disjoint parts of the URL: re-encoding the query once and taking its
+    // port variants gives the same two legacy candidates as re-encoding each port variant.
+    if (!(await matchesAny([...portVariants(parsed.href), ...portVariants(withLegacyQuerystring(parsed.href))]))) return fail("mismatch");
   }
   if (!isBodyMode) return { ok: true };
 

@@ -22,18 +22,29 @@ export function portVariants(url: string): [withoutPort: string, withPort: strin
 }
 
 // Lower-case http(s), an ASCII host whose last label starts with a letter (so no IPv4 parsing), an
-// optional port without leading zeros, a non-empty path of characters `new URL()` leaves alone, and
-// no query or fragment. Dot segments, `xn--` labels and ports over 65535 are excluded separately.
-const plainUrl = /^https?:\/\/(?:[a-z\d-]+\.)*[a-z][a-z\d-]*(?::([1-9]\d{0,4}))?\/[\w\-.~!$&'()*+,;=:@/%]*$/;
+// optional port without leading zeros, a non-empty path of characters `new URL()` leaves alone, no
+// fragment, and an optional query of `name=value` pairs made of characters that neither `new URL()`
+// nor a querystring parse + stringify change (no `%`, `+`, `'`). Dot segments, `xn--` labels, ports
+// over 65535, repeated names and array-index names are excluded separately.
+const plainUrl = /^https?:\/\/(?:[a-z\d-]+\.)*[a-z][a-z\d-]*(?::([1-9]\d{0,4}))?\/[\w\-.~!$&'()*+,;=:@/%]*(?:\?([\w.~-]+=[\w.~-]*(?:&[\w.~-]+=[\w.~-]*)*))?$/;
+
+// querystring groups a repeated name's values together and puts array-index names (`0`, `12`) first,
+// and stops after 1000 pairs: any of those would reorder the query.
+function isPlainQuery(query: string | undefined): boolean {
+  if (query === undefined) return true;
+  const names = query.split("&").map((pair) => pair.slice(0, pair.indexOf("=")));
+  return names.length < 1000 && new Set(names).size === names.length && !names.some((name) => /^\d+$/.test(name));
+}
 
 /**
- * Whether `new URL(url).href` is `url` itself or, for a default port, `url` without it: then the
- * normalised and legacy-querystring candidates add nothing to the two port variants of `url`.
- * False when unsure; only the `/node` verifier uses it, to skip parsing on a mismatch.
+ * Whether `new URL(url).href` is `url` itself or, for a default port, `url` without it, and its
+ * legacy-querystring form is that too: then the later candidates add nothing to the two port
+ * variants of `url`. False when unsure; only the node:crypto verifier uses it, to skip parsing on a
+ * mismatch.
  */
 export function isNormalizedUrl(url: string): boolean {
   const match = plainUrl.exec(url);
-  return !!match && Number(match[1] ?? 0) < 65536 && !/\/(?:\.|%2e)/i.test(url) && !url.includes("xn--");
+  return !!match && Number(match[1] ?? 0) < 65536 && !/\/(?:\.|%2e)/i.test(url) && !url.includes("xn--") && isPlainQuery(match[2]);
 }
 
 // Non-fatal (U+FFFD for invalid UTF-8) and BOM-preserving, like Buffer#toString in querystring.unescape.
