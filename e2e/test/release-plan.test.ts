@@ -2,7 +2,7 @@
 // and every range between our packages still accepts the versions it will meet (CONTRIBUTING.md,
 // "Versioning policy"). The pure checks are tested on hand-made plans first, so a passing run
 // on the real plan means something.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkReleasePlan, publishedRange, type ReleasePlan, type WorkspacePackage } from "./release/plan.js";
@@ -103,23 +103,6 @@ describe("the release plan of this repository", () => {
     expect(plan.releases.filter((r) => privateNames.has(r.name) && r.type !== "none")).toEqual([]);
   });
 
-  it("after a release, a core minor alone moves core only and leaves the peers of sandbox and cli satisfied", () => {
-    // Each step is a fresh clone of the same commit, so this test does not depend on the one above.
-    const next = cloneRepository("twilio-kit-release-next-");
-    try {
-      changeset(["version"], next.dir);
-      commitAll(next.dir, "Version Packages");
-      writeFileSync(join(next.dir, ".changeset", "core-next.md"), '---\n"@twilio-kit/core": minor\n---\n\nA feature.\n');
-      commitAll(next.dir, "core: a feature");
-      const plan = status(next.dir);
-      const moved = plan.releases.filter((r) => r.type !== "none").map((r) => `${r.name} ${r.type}`);
-      expect(moved).toEqual(["@twilio-kit/core minor"]);
-      expect(checkReleasePlan(plan, readWorkspacePackages(next.dir))).toEqual([]);
-    } finally {
-      next.remove();
-    }
-  });
-
   it("flags the forced majors that caret peer ranges without onlyUpdatePeerDependentsWhenOutOfRange cause", () => {
     // The configuration this repository had before: proves the check above can fail on the real tool.
     const before = cloneRepository("twilio-kit-release-before-");
@@ -138,6 +121,37 @@ describe("the release plan of this repository", () => {
       expect(problems.some((p) => /^@twilio-kit\/cli is planned major/.test(p))).toBe(true);
     } finally {
       before.remove();
+    }
+  });
+});
+
+describe("the release plan after a first release", () => {
+  // One clone where the pending changesets are released (`changeset version`, committed); each
+  // test adds its own changeset, reads the plan and removes the changeset again.
+  let released: Clone;
+  beforeAll(() => {
+    released = cloneRepository("twilio-kit-release-next-");
+    changeset(["version"], released.dir);
+    commitAll(released.dir, "Version Packages");
+  });
+  afterAll(() => released?.remove());
+
+  it.each([
+    ["a core minor", { "@twilio-kit/core": "minor" }, ["@twilio-kit/core minor"]],
+    ["a sandbox minor", { "@twilio-kit/sandbox": "minor" }, ["@twilio-kit/sandbox minor"]],
+    ["a twiml minor", { "@twilio-kit/twiml": "minor" }, ["@twilio-kit/sandbox patch", "@twilio-kit/twiml minor"]],
+    ["a webhooks patch", { "@twilio-kit/webhooks": "patch" }, ["@twilio-kit/webhooks patch"]],
+  ] as const)("%s releases only what it must, and every published range still holds", (_, bumps, expected) => {
+    const file = join(released.dir, ".changeset", "scenario.md");
+    const frontmatter = Object.entries(bumps).map(([name, type]) => `"${name}": ${type}`).join("\n");
+    writeFileSync(file, `---\n${frontmatter}\n---\n\nA change.\n`);
+    try {
+      const plan = status(released.dir);
+      const moved = plan.releases.filter((r) => r.type !== "none").map((r) => `${r.name} ${r.type}`).sort();
+      expect(moved).toEqual(expected);
+      expect(checkReleasePlan(plan, readWorkspacePackages(released.dir))).toEqual([]);
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 });
