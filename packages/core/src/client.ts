@@ -162,11 +162,18 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
 
   async function send(method: string, url: string, headers: Record<string, string>, body: string | undefined, init?: RequestOptions) {
     const signal = init?.signal;
-    const common = { Accept: "application/json", "Accept-Charset": "utf-8", "User-Agent": userAgent, ...init?.headers, ...headers };
     // A 401 to a bearer token is retried once with a fresh one (it may have been revoked or expired early).
     for (let isRetryAfter401 = false; ; isRetryAfter401 = true) {
-      const authorization = await authorizer.authorization(signal);
-      const request: HttpRequest = { method, url, headers: { ...common, Authorization: authorization }, body, signal };
+      const pending = authorizer.authorization(signal);
+      // Basic auth is a plain string: no await, so the common case costs no extra turn.
+      const authorization = typeof pending === "string" ? pending : await pending;
+      const request: HttpRequest = {
+        method,
+        url,
+        headers: { Accept: "application/json", "Accept-Charset": "utf-8", "User-Agent": userAgent, ...init?.headers, ...headers, Authorization: authorization },
+        body,
+        signal,
+      };
       if (validator) request.headers["Twilio-Client-Validation"] = await validator(request);
       const response = await exchange(request);
       if (response.status === 401 && authorizer.invalidate && !isRetryAfter401) {
