@@ -11,7 +11,9 @@ export default defineConfig([
     clean: false,
     treeshake: true,
     // native addon and optional peer: resolved at run time, never bundled
-    external: ["better-sqlite3", "@twilio-kit/core"],
+    external: ["better-sqlite3", /^@twilio-kit\/core$/],
+    // the segment calculator is pure and tiny: bundled, so the sandbox runs without the optional peer
+    noExternal: ["@twilio-kit/core/segments"],
   },
   {
     entry: { bin: "src/bin.ts" },
@@ -20,7 +22,8 @@ export default defineConfig([
     platform: "node",
     dts: false,
     clean: false,
-    external: ["better-sqlite3", "@twilio-kit/core"],
+    external: ["better-sqlite3", /^@twilio-kit\/core$/],
+    noExternal: ["@twilio-kit/core/segments"],
     // a small young generation keeps RSS low under sustained load at no measurable cost in speed
     banner: { js: "#!/usr/bin/env -S node --max-semi-space-size=2" },
   },

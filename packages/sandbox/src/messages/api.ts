@@ -33,7 +33,11 @@ export const messageHandlers: Record<string, Handler> = {
     let statusCallback = first(params, "StatusCallback");
     // through a Messaging Service (validated above): its StatusCallback when the message has none
     const serviceSid = first(params, "MessagingServiceSid") || undefined;
-    if (serviceSid !== undefined && !statusCallback) statusCallback = findService(ctx, account.sid, serviceSid)?.status_callback ?? undefined;
+    const service = serviceSid === undefined ? undefined : findService(ctx, account.sid, serviceSid);
+    if (service && !statusCallback) statusCallback = service.status_callback ?? undefined;
+    // an explicit SmartEncoded wins over the service's smart_encoding (on by default at Twilio)
+    const smartEncoded = first(params, "SmartEncoded");
+    const smartEncoding = smartEncoded !== undefined ? smartEncoded === "true" : service?.smart_encoding === true;
     const sendAtMs = parseSendAt(params, ctx.clock.now());
     const doc = insertMessage(ctx, {
       accountSid: account.sid,
@@ -46,6 +50,7 @@ export const messageHandlers: Record<string, Handler> = {
       statusCallbackMethod: first(params, "StatusCallbackMethod"),
       sendAtMs,
       messagingServiceSid: serviceSid,
+      smartEncoding,
     });
     return { status: 201, body: wireMessage(doc) };
   },

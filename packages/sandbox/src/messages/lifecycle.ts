@@ -7,7 +7,7 @@ import { bareNumber, mediaContentType, rfc2822 } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
 import { deliveryFailure, raiseAlert } from "../outbound/alerts.js";
 import { CALLBACK_STATUSES, ERROR_MESSAGES, FAILURE_RULES, FINAL, keysOf, priceOf, save, wireMessage, type MessageDoc, type MessageStatus, type NewMessage, type Step } from "./message.js";
-import { segment } from "./segments.js";
+import { segments } from "@twilio-kit/core/segments";
 
 export function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
   const hasMedia = input.mediaUrls.length > 0;
@@ -15,12 +15,15 @@ export function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
   const nowMs = ctx.clock.now();
   const now = rfc2822(nowMs);
   const isInbound = input.direction === "inbound";
+  // Smart Encoding rewrites the body Twilio sends and stores (only when that makes it GSM-7)
+  const counted = segments(input.body, { smartEncoding: input.smartEncoding === true && !isInbound });
+  const body = counted.smartEncoded ? counted.smartEncodedBody! : input.body;
   const base = `/2010-04-01/Accounts/${input.accountSid}/Messages/${sid}`;
   const rule = isInbound ? undefined : FAILURE_RULES[bareNumber(input.to).slice(-5)];
   const doc: MessageDoc = {
     sid,
     account_sid: input.accountSid,
-    body: input.body,
+    body,
     to: input.to,
     from: input.from,
     status: isInbound ? "received" : input.sendAtMs !== undefined ? "scheduled" : input.messagingServiceSid !== undefined ? "accepted" : "queued",
@@ -31,7 +34,7 @@ export function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
     error_code: null,
     error_message: null,
     price: null,
-    num_segments: String(hasMedia && !input.body ? 1 : segment(input.body).segments),
+    num_segments: String(counted.segments),
     num_media: String(input.mediaUrls.length),
     _cb: input.statusCallback,
     _cbMethod: (input.statusCallbackMethod ?? "POST").toUpperCase(),

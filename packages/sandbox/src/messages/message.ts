@@ -111,6 +111,8 @@ export interface NewMessage {
   sendAtMs?: number;
   /** Sent through (or received by a number of) this Messaging Service. */
   messagingServiceSid?: string;
+  /** `SmartEncoded=true`, or the Messaging Service's `smart_encoding`: look-alike characters become GSM-7. */
+  smartEncoding?: boolean;
 }
 
 /** The wire object of a stored message, in the field order of Twilio's responses. */
