@@ -14,10 +14,24 @@ export type ProxyLogEntry =
   | { type: "connect"; target: string; hadAuth: boolean; authorized: boolean }
   | { type: "forward"; url: string; host: string; hadAuth: boolean; authorized: boolean };
 
-/** Starts proxy-server.mjs as a child process; `auth` is `user:password` to require Basic auth. */
-export async function startProxyProcess(auth?: string): Promise<{ url: string; port: number; log: ProxyLogEntry[]; close: () => Promise<void> }> {
+/**
+ * Starts proxy-server.mjs as a child process; `auth` is `user:password` to require Basic auth, `tls`
+ * makes it an https:// proxy with that certificate.
+ */
+export async function startProxyProcess(
+  auth?: string,
+  tls?: { cert: string; key: string },
+): Promise<{ url: string; port: number; log: ProxyLogEntry[]; close: () => Promise<void> }> {
   const script = fileURLToPath(new URL("./proxy-server.mjs", import.meta.url));
-  const child = spawn(process.execPath, [script, ...(auth ? ["--auth", auth] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+  const args = [script, ...(auth ? ["--auth", auth] : [])];
+  let tlsDir: string | undefined;
+  if (tls) {
+    tlsDir = mkdtempSync(join(tmpdir(), "twilio-kit-proxy-tls-"));
+    writeFileSync(join(tlsDir, "cert.pem"), tls.cert);
+    writeFileSync(join(tlsDir, "key.pem"), tls.key);
+    args.push("--tls", join(tlsDir, "cert.pem"), join(tlsDir, "key.pem"));
+  }
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const log: ProxyLogEntry[] = [];
   let buffered = "";
   const port = await new Promise<number>((resolve, reject) => {
@@ -36,11 +50,12 @@ export async function startProxyProcess(auth?: string): Promise<{ url: string; p
     });
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     log,
     close: () =>
       new Promise<void>((resolve) => {
+        if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");

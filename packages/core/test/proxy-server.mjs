@@ -1,11 +1,17 @@
 // A small HTTP proxy, run as its own process by the proxy tests: CONNECT tunnels and absolute-form
-// forwarding, optional Basic auth (`--auth user:password`), targets limited to 127.0.0.1.
+// forwarding, optional Basic auth (`--auth user:password`) and TLS (`--tls cert key`), targets limited to 127.0.0.1.
 // Prints `{"port":N}` once listening, then one JSON line per request it handled.
-import { createServer, request as httpRequest } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer as createPlainServer, request as httpRequest } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { connect } from "node:net";
 
 const authArg = process.argv.indexOf("--auth");
 const expected = authArg === -1 ? undefined : `Basic ${Buffer.from(process.argv[authArg + 1]).toString("base64")}`;
+// `--tls cert.pem key.pem`: the proxy itself speaks TLS (an https:// proxy URL).
+const tlsArg = process.argv.indexOf("--tls");
+const createServer = (handler) =>
+  tlsArg === -1 ? createPlainServer(handler) : createTlsServer({ cert: readFileSync(process.argv[tlsArg + 1]), key: readFileSync(process.argv[tlsArg + 2]) }, handler);
 const log = (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`);
 
 /** Whether the Proxy-Authorization header is acceptable (always, when no --auth was given). */

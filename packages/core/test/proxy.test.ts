@@ -108,6 +108,38 @@ describe.skipIf(!hasOpenssl())("https targets through CONNECT", () => {
   });
 });
 
+describe.skipIf(!hasOpenssl())("an https:// proxy (TLS to the proxy itself)", () => {
+  let certificates: ReturnType<typeof makeTestCertificates>;
+  let tlsProxy: Awaited<ReturnType<typeof startProxyProcess>>;
+  let secure: Awaited<ReturnType<typeof startHttpsServer>>;
+  beforeAll(async () => {
+    certificates = makeTestCertificates();
+    [tlsProxy, secure] = await Promise.all([startProxyProcess(PROXY_AUTH, certificates), startHttpsServer(certificates)]);
+  });
+  afterAll(() => Promise.all([tlsProxy.close(), secure.close()]));
+
+  it("tunnels TLS inside TLS to an https target and forwards to an http target", async () => {
+    const proxy = tlsProxy.url.replace("https://", `https://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@`);
+    const transport = createNodeTransport({ proxy, ca: certificates.ca });
+    const get = (url: string) => transport({ method: "GET", url, headers: {}, body: undefined }, 10_000);
+    expect((await get(`${secure.url}/v1/tunnelled`)).status).toBe(200);
+    expect((await get(`${target.url}/v1/forwarded`)).status).toBe(200);
+    expect(await logOf(tlsProxy.log, 2)).toEqual([
+      { type: "connect", target: secure.url.slice(8), hadAuth: true, authorized: true },
+      { type: "forward", url: `${target.url}/v1/forwarded`, host: target.url.slice(7), hadAuth: true, authorized: true },
+    ]);
+    expect(secure.seen[0]!.url).toBe("/v1/tunnelled");
+    expect(target.seen[0]!.url).toBe("/v1/forwarded");
+  });
+
+  it("refuses a proxy whose certificate is not trusted", async () => {
+    const transport = createNodeTransport({ proxy: tlsProxy.url });
+    const attempt = transport({ method: "GET", url: `${target.url}/v1/x`, headers: {}, body: undefined }, 10_000);
+    await expect(attempt).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
+    expect(target.seen).toHaveLength(0);
+  });
+});
+
 describe("a proxy that does not answer", () => {
   it("ends a CONNECT the proxy never answers after timeoutMs, as a timeout", async () => {
     const { createServer } = await import("node:net");

@@ -17,7 +17,7 @@ const MAX_HEAD_BYTES = 16 * 1024;
 /** Request option the transport sets so the tunnel's setup shares the attempt's time budget. */
 export const TUNNEL_TIMEOUT_OPTION = "twilioKitTunnelTimeoutMs";
 
-type Connector = (options: { host: string; port: number; servername?: string } & ConnectionOptions) => Socket;
+type Connector = (isTls: boolean, options: { host: string; port: number; servername?: string } & ConnectionOptions) => Socket;
 
 /** `host:port` as CONNECT wants it, IPv6 in brackets. */
 function authority(host: string, port: number): string {
@@ -31,7 +31,10 @@ function authority(host: string, port: number): string {
 function openTunnel(connect: Connector, proxy: URL, host: string, port: number, timeoutMs: number, tls: ConnectionOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const isTlsProxy = proxy.protocol === "https:";
-    const socket = connect({ ...(isTlsProxy ? tls : {}), host: proxy.hostname.replace(/^\[|\]$/g, ""), port: effectivePort(proxy), servername: isTlsProxy ? proxy.hostname : undefined });
+    const proxyHost = proxy.hostname.replace(/^\[|\]$/g, "");
+    // SNI takes host names only (RFC 6066 §3): none for a proxy addressed by IP.
+    const servername = isTlsProxy && !/^[\d.]+$|:/.test(proxyHost) ? proxyHost : undefined;
+    const socket = connect(isTlsProxy, { ...(isTlsProxy ? tls : {}), host: proxyHost, port: effectivePort(proxy), servername });
     const target = authority(host, port);
     const chunks: Buffer[] = [];
     let received = 0;
@@ -76,7 +79,7 @@ function openTunnel(connect: Connector, proxy: URL, host: string, port: number, 
  */
 export async function createTunnelAgent(proxy: URL, tls: ConnectionOptions = {}): Promise<HttpsAgent> {
   const [{ default: https }, { default: net }, tlsModule] = await Promise.all([import("node:https"), import("node:net"), import("node:tls")]);
-  const connectProxy: Connector = (options) => (options.servername ? tlsModule.connect(options) : net.connect(options));
+  const connectProxy: Connector = (isTls, options) => (isTls ? tlsModule.connect(options) : net.connect(options));
 
   class TunnelAgent extends https.Agent {
     // Node's Agent accepts an asynchronous createConnection: return nothing and call back with the socket.
