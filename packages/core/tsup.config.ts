@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
 
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
 // One entry per spec subpath (`@twilio-kit/core/api-v2010`), plus the batteries-included root.
@@ -10,6 +12,22 @@ const specEntries = Object.fromEntries(
     .map((file) => [file.slice(0, -3), `src/generated/${file}`]),
 );
 
+// The root entry imports every spec but the 2010 API with `import()`. ESM output splits those into
+// chunks; CJS output cannot split, so esbuild would inline all 61 specs into index.cjs. Instead the
+// CJS root requires the sibling spec entry (`./verify-v2.cjs`) when a product is first used.
+const lazySpecsInCjs: Plugin = {
+  name: "lazy-specs-in-cjs",
+  setup(build) {
+    // tsup hands esbuild "esm" for every format when tree-shaking (rollup makes the CJS); its define says which
+    if (build.initialOptions.define?.TSUP_FORMAT !== '"cjs"') return;
+    build.onResolve({ filter: /^\.\/[a-z0-9-]+\.js$/ }, (args) =>
+      args.kind === "dynamic-import" && args.importer.endsWith("/src/generated/index.ts")
+        ? { path: args.path.replace(/\.js$/, ".cjs"), external: true }
+        : undefined,
+    );
+  },
+};
+
 const shared: Options = {
   entry: { index: "src/index.ts", segments: "src/segments/index.ts", ...specEntries },
   format: ["esm", "cjs"],
@@ -17,9 +35,12 @@ const shared: Options = {
   // Declarations come from tsc (scripts/post-build.mjs): the generated types are too large for a bundler.
   dts: false,
   treeshake: true,
+  // CJS too: without splitting every .cjs entry carried its own copy of the runtime (5 MB of 62 copies)
+  splitting: true,
   // keep `node:` specifiers: Deno and Bun resolve them, bare "http" only in npm packages
   removeNodeProtocol: false,
   define: { __VERSION__: JSON.stringify(version) },
+  esbuildPlugins: [lazySpecsInCjs],
 };
 
 export default defineConfig([
@@ -31,6 +52,7 @@ export default defineConfig([
     outDir: "dist/node",
     platform: "node",
     esbuildPlugins: [
+      lazySpecsInCjs,
       {
         name: "node-default-transport",
         setup(build) {

@@ -2,7 +2,8 @@
 // Generates, from the pinned specs (with overlays), into src/generated/ (gitignored):
 //   types/<spec>.ts   openapi-typescript types of one spec
 //   <spec>.ts         that spec's Routes type, operation table (data only) and facade tree
-//   index.ts          all of them together, for the batteries-included client
+//   index.ts          the batteries-included client's index: every spec's types, the 2010 API's
+//                     tables, and for every other spec a lazy record (facade shape + dynamic import)
 // Output is deterministic: same specs and overlays, same bytes.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -147,27 +148,55 @@ function moduleName(name) {
   return camel(facadeKeys(name).join("_"));
 }
 
-function renderIndex(names) {
+/** The keys of a facade tree without its routes: verbs become 0, or 1 for a `list` that pages. */
+function shapeOf(tree, pagedRoutes) {
+  return Object.fromEntries(
+    Object.entries(tree).map(([key, value]) =>
+      typeof value === "string" ? [key, key === "list" && pagedRoutes.has(value) ? 1 : 0] : [key, shapeOf(value, pagedRoutes)],
+    ),
+  );
+}
+
+/** First two path segments of a route (`GET /verify/v2/Services` → `verify/v2`): how `request` finds its spec. */
+function routePrefix(route) {
+  return route.slice(route.indexOf(" ") + 1).split("/").slice(1, 3).join("/");
+}
+
+/**
+ * The root entry's index. Only the 2010 API is imported eagerly (its resources sit at the top of the
+ * client); every other spec is a lazy record: its facade's keys as a JSON string (so the facade is
+ * typed and enumerable before anything loads) and a dynamic import of its tables.
+ */
+function renderIndex(names, operations) {
+  const EAGER = "api_v2010";
   const lines = [HEADER];
-  for (const name of names) lines.push(`import * as ${moduleName(name)} from "./${subpathOf(name)}.js";`);
+  lines.push('import type { LazySpec } from "../lazy-facade.js";');
+  for (const name of names) {
+    const keyword = name === EAGER ? "import" : "import type";
+    lines.push(`${keyword} * as ${moduleName(name)} from "./${subpathOf(name)}.js";`);
+  }
+  const owned = names.filter((n) => !SHADOWED_SPECS[n]);
   lines.push("", "/** Every route of every spec. */");
-  lines.push(`export interface Routes extends ${names.filter((n) => !SHADOWED_SPECS[n]).map((n) => `${moduleName(n)}.Routes`).join(",\n  ")} {}`);
-  lines.push("", "/** Spec modules by facade path (`api.v2010`), for the batteries-included client. */");
-  lines.push("export const specModules = {");
+  lines.push(`export interface Routes extends ${owned.map((n) => `${moduleName(n)}.Routes`).join(",\n  ")} {}`);
+  lines.push("", "/** The 2010 API, loaded with the root entry: its resources are also at the top of the client. */");
+  lines.push(`export { ${moduleName(EAGER)} };`);
+  lines.push("", "/** Every other spec, loaded on first use: facade path, route prefixes, facade shape, loader. */");
+  lines.push("export const lazySpecs: readonly LazySpec[] = [");
   const byDomain = new Map();
-  for (const name of names.filter((n) => !SHADOWED_SPECS[n])) {
+  for (const name of owned) {
     const [domain, version] = facadeKeys(name);
     if (!byDomain.has(domain)) byDomain.set(domain, []);
     byDomain.get(domain).push([version, name]);
+    if (name === EAGER) continue;
+    const ops = operations.filter((op) => op.spec === name);
+    const paged = new Set(ops.filter((op) => op.listKey).map((op) => op.route));
+    const shape = JSON.stringify(shapeOf(buildFacade(name, ops), paged));
+    const prefixes = [...new Set(ops.map((op) => routePrefix(op.route)))].sort();
+    lines.push(
+      `  { path: ${JSON.stringify(facadeKeys(name))}, prefixes: ${JSON.stringify(prefixes)}, shape: ${quote(shape)}, load: () => import("./${subpathOf(name)}.js") },`,
+    );
   }
-  for (const [domain, versions] of byDomain) {
-    if (versions.length === 1 && versions[0][0] === undefined) {
-      lines.push(`  ${domain}: ${moduleName(versions[0][1])},`);
-    } else {
-      lines.push(`  ${domain}: { ${versions.map(([v, n]) => `${v}: ${moduleName(n)}`).join(", ")} },`);
-    }
-  }
-  lines.push("} as const;", "");
+  lines.push("];", "");
   lines.push("/** The typed facade of every spec. */");
   lines.push("export interface Facade {");
   for (const [domain, versions] of byDomain) {
@@ -215,6 +244,6 @@ for (const name of names) {
   const own = operations.filter((op) => op.spec === name);
   writeFileSync(new URL(`${subpathOf(name)}.ts`, outDir), renderSpecModule(name, own));
 }
-writeFileSync(new URL("index.ts", outDir), renderIndex(names));
+writeFileSync(new URL("index.ts", outDir), renderIndex(names, operations));
 if (outFlag === -1) syncExports(names, { check: process.env.CI === "true" });
 console.log(`core: generated types and tables for ${names.length} specs, ${operations.length} operations`);

@@ -6,10 +6,11 @@
  * const message = await twilio.messages.create({ To: "+15558675310", From: "+15017122661", Body: "Hi" });
  */
 import { createClient, type TwilioClient, type TwilioOptions } from "./client.js";
-import { buildFacade, type PackedFacade } from "./facade.js";
-import { specModules, type Facade, type Routes } from "./generated/index.js";
+import { buildFacade } from "./facade.js";
+import { apiV2010, lazySpecs, type Facade, type Routes } from "./generated/index.js";
 import type { Facade as ApiV2010Facade } from "./generated/api-v2010.js";
-import type { OperationTable } from "./operations.js";
+import { createSpecLoader, type SpecLoader } from "./lazy-facade.js";
+import type { OperationSpec } from "./operations.js";
 
 export { createClient, type TwilioClient, type TwilioOptions } from "./client.js";
 export {
@@ -37,25 +38,7 @@ export type { Facade, Routes };
  */
 export type Twilio = TwilioClient<Routes> & Facade & Omit<ApiV2010Facade, keyof Facade>;
 
-type SpecModule = { operationTable: OperationTable; facadeTree: PackedFacade };
-
-function isSpecModule(value: object): value is SpecModule {
-  return "operationTable" in value;
-}
-
-/** Every spec's table merged once per process; cheap (one object of ~1,500 keys). */
-let mergedTable: OperationTable | undefined;
-function allOperations(): OperationTable {
-  if (mergedTable) return mergedTable;
-  const table: Record<string, OperationTable[string]> = {};
-  for (const group of Object.values(specModules)) {
-    const modules = isSpecModule(group) ? [group] : Object.values(group as Record<string, SpecModule>);
-    for (const module of modules) Object.assign(table, module.operationTable);
-  }
-  return (mergedTable = table);
-}
-
-/** Defines `key` on `target` as a getter that builds the facade on first use and then caches it. */
+/** Defines `key` on `target` as a getter that builds the value on first use and then caches it. */
 function defineLazy(target: object, key: string, build: () => unknown): void {
   Object.defineProperty(target, key, {
     configurable: true,
@@ -69,26 +52,60 @@ function defineLazy(target: object, key: string, build: () => unknown): void {
 }
 
 /**
- * Creates a client for every Twilio product. For a smaller bundle, import `createTwilio` from the
- * product's subpath instead (`@twilio-kit/core/api-v2010`): same options, same facade, one spec.
+ * Wraps `request` and `paginate` so a route of a product not loaded yet first loads its table (the
+ * table says how to encode arrays, dates, JSON bodies and headers); loaded routes go straight through.
+ */
+function loadBeforeCalls(client: ReturnType<typeof createClient<Routes>>, loader: SpecLoader): void {
+  const { request, paginate } = client;
+  const untyped = client as unknown as Record<"request" | "paginate", (...args: unknown[]) => unknown>;
+  untyped.request = (...args: unknown[]) => {
+    const spec = loader.pendingFor(args[0] as string);
+    const call = () => (request as (...a: unknown[]) => unknown)(...args);
+    return spec ? loader.ensure(spec).then(call) : call();
+  };
+  untyped.paginate = (...args: unknown[]) => {
+    const spec = loader.pendingFor(args[0] as string);
+    const iterate = () => (paginate as (...a: unknown[]) => AsyncGenerator<unknown, void, undefined>)(...args);
+    if (!spec) return iterate();
+    return (async function* () {
+      await loader.ensure(spec);
+      yield* iterate();
+    })();
+  };
+}
+
+/**
+ * Creates a client for every Twilio product. Only the 2010 API (messages, calls, numbers…) loads with
+ * it; any other product's tables load on its first call, so importing this entry costs about what the
+ * `@twilio-kit/core/api-v2010` subpath costs, and every product is typed and reachable.
  * @throws TypeError when credentials are missing or malformed.
  */
 export function createTwilio(options: TwilioOptions = {}): Twilio {
-  const client = createClient<Routes>(options, allOperations());
-  for (const [domain, group] of Object.entries(specModules)) {
-    if (isSpecModule(group)) {
-      defineLazy(client, domain, () => buildFacade(client, group.facadeTree));
+  // One table per client: the 2010 API's rows now, other specs' rows as they load.
+  const table: Record<string, OperationSpec> = { ...apiV2010.operationTable };
+  const client = createClient<Routes>(options, table);
+  const loader = createSpecLoader(client, table, lazySpecs);
+  loadBeforeCalls(client, loader);
+  const versionsOf = new Map<string, object>();
+  for (const spec of lazySpecs) {
+    const [domain, version] = spec.path as [string, string | undefined];
+    if (version === undefined) {
+      defineLazy(client, domain, () => loader.facadeOf(spec));
       continue;
     }
-    const versions = {};
-    for (const [version, module] of Object.entries(group as Record<string, SpecModule>)) {
-      defineLazy(versions, version, () => buildFacade(client, module.facadeTree));
+    let versions = versionsOf.get(domain);
+    if (!versions) {
+      versionsOf.set(domain, (versions = {}));
+      Object.defineProperty(client, domain, { value: versions, enumerable: true });
     }
-    Object.defineProperty(client, domain, { value: versions, enumerable: true });
+    defineLazy(versions, version, () => loader.facadeOf(spec));
   }
-  for (const resource of Object.keys(specModules.api.v2010.facadeTree.tree)) {
+  const api = {};
+  defineLazy(api, "v2010", () => buildFacade(client, apiV2010.facadeTree));
+  Object.defineProperty(client, "api", { value: api, enumerable: true });
+  for (const resource of Object.keys(apiV2010.facadeTree.tree)) {
     if (resource in client) continue;
-    defineLazy(client, resource, () => (client as unknown as { api: { v2010: Record<string, unknown> } }).api.v2010[resource]);
+    defineLazy(client, resource, () => (api as { v2010: Record<string, unknown> }).v2010[resource]);
   }
   return client as unknown as Twilio;
 }
