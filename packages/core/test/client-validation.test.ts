@@ -119,6 +119,14 @@ describe("Twilio-Client-Validation, differential against twilio-node", () => {
     expect(token).toBe(official.fromHttpRequest(axios));
   });
 
+  it("accepts a Web Crypto CryptoKey as the private key", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-03-01T12:00:00Z") });
+    const der = privateKey.export({ type: "pkcs8", format: "der" });
+    const key = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+    const { wire, axios } = randomCase(prng(9));
+    expect(await createClientValidator({ ...options, privateKey: key }, ACCOUNT_SID)(wire)).toBe(official.fromHttpRequest(axios));
+  });
+
   it("writes twilio-node's header and claims, valid for 300 s and verifiable with the public key", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-03-01T12:00:00Z") });
     const { wire } = randomCase(prng(11));
