@@ -7,7 +7,7 @@ import type http from "node:http";
 import type https from "node:https";
 import type { Env } from "./auth/credentials.js";
 import { ProxyRefusedError } from "./proxy/proxy-error.js";
-import { parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy } from "./proxy/proxy-env.js";
+import { parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy, snapshotProxySettings } from "./proxy/proxy-env.js";
 import { TUNNEL_TIMEOUT_OPTION, createTunnelAgent } from "./proxy/tunnel-agent.js";
 import { TransportTimeoutError, type HttpRequest, type Transport } from "./transport.js";
 
@@ -52,7 +52,7 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
  * @throws TypeError when the explicit proxy is not an http(s) URL.
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
-  const settings = { proxy: options.proxy, env: options.env ?? {} };
+  const settings = snapshotProxySettings(options.proxy, options.env ?? {});
   if (typeof options.proxy === "string") parseProxyUrl(options.proxy, "the proxy option");
   const tls = options.ca ? { ca: options.ca as string[] } : undefined;
   // Agents this transport owns: one per proxy and target scheme, and direct ones when `ca` is set.
@@ -65,7 +65,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
 
   async function routeFor(url: URL, timeoutMs: number): Promise<Route> {
     const isHttps = url.protocol === "https:";
-    const proxy = proxyFor(url, settings);
+    const proxy = settings && proxyFor(url, settings);
     if (!proxy) {
       if (!tls || !isHttps) return { client: await clientFor(isHttps), options: {} };
       const client = await ownClient("direct", () => import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesNoProxy, parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy } from "../src/proxy/proxy-env.js";
+import { matchesNoProxy, parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy, snapshotProxySettings } from "../src/proxy/proxy-env.js";
 
 const TWILIO = new URL("https://api.twilio.com/2010-04-01/Accounts.json");
 const LOCAL = new URL("http://127.0.0.1:4010/api/2010-04-01/Accounts.json");
@@ -41,6 +41,23 @@ describe("choosing a proxy from the environment", () => {
   it("rejects proxy schemes it cannot speak, naming the variable", () => {
     expect(() => chosen(TWILIO, { HTTPS_PROXY: "socks5://127.0.0.1:1080" })).toThrow(/HTTPS_PROXY .* must be an http:\/\/ or https:\/\/ proxy/);
     expect(() => parseProxyUrl("http://[bad", "the proxy option")).toThrow(/the proxy option is not a URL/);
+  });
+});
+
+describe("reading the environment once", () => {
+  it("copies the proxy variables when the client is created, so later changes do not apply", () => {
+    const env: Record<string, string | undefined> = { HTTPS_PROXY: "http://first:1", NO_PROXY: "example.com", PATH: "/bin" };
+    const settings = snapshotProxySettings(undefined, env)!;
+    env.HTTPS_PROXY = "http://second:2";
+    expect(settings.env).toEqual({ HTTPS_PROXY: "http://first:1", NO_PROXY: "example.com" });
+    expect(proxyFor(TWILIO, settings)?.href).toBe("http://first:1/");
+  });
+
+  it("has nothing to do without a proxy variable, with only NO_PROXY, or with proxy: false", () => {
+    expect(snapshotProxySettings(undefined, { PATH: "/bin" })).toBeUndefined();
+    expect(snapshotProxySettings(undefined, { NO_PROXY: "*", HTTPS_PROXY: " " })).toBeUndefined();
+    expect(snapshotProxySettings(false, { HTTPS_PROXY: "http://p:1" })).toBeUndefined();
+    expect(snapshotProxySettings("http://option:1", {})).toEqual({ proxy: "http://option:1", env: {} });
   });
 });
 

@@ -39,6 +39,21 @@ export function parseProxyUrl(value: string, source: string): URL {
   return url;
 }
 
+/** Every variable `proxyFor` reads. */
+const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD"];
+
+/**
+ * The proxy variables of `env`, copied once: `process.env` reads are slow, and a client keeps the
+ * proxies it was created with (as twilio-node does). Undefined when no proxy is configured at all.
+ */
+export function snapshotProxySettings(proxy: string | false | undefined, env: Env): ProxySettings | undefined {
+  if (proxy === false) return undefined;
+  const copy: Env = {};
+  for (const name of PROXY_VARIABLES) if (env[name]) copy[name] = env[name];
+  const hasProxy = proxy !== undefined || PROXY_VARIABLES.slice(0, 6).some((name) => copy[name]?.trim());
+  return hasProxy ? { proxy, env: copy } : undefined;
+}
+
 /** The proxy for `target`, or undefined to connect directly. */
 export function proxyFor(target: URL, settings: ProxySettings): URL | undefined {
   if (settings.proxy === false) return undefined;
