@@ -1,10 +1,13 @@
 // Packs every public package as `pnpm pack` would publish it, installs the tarballs into a temp project
 // outside the workspace with npm, and imports every export from ESM and from CJS: the way users will.
+// The consumer-side helpers are shared with the release rehearsal (release-rehearsal.test.ts); this
+// test is the one that runs npm's full install, install scripts (better-sqlite3's build) included.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installTarballs, loadEveryExport, runScript } from "./release/consumer.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 type Manifest = { name: string; private?: boolean; exports?: Record<string, unknown>; bin?: Record<string, string> };
@@ -30,17 +33,14 @@ beforeAll(() => {
     pnpm(["pack", "--pack-destination", project], dir);
     return readdirSync(project).filter((f) => f.endsWith(".tgz"));
   });
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  const files = [...new Set(tarballs.flat())].map((f) => `./${f}`);
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, stdio: "inherit" });
+  installTarballs(project, [...new Set(tarballs.flat())].map((f) => join(project, f)));
 });
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
 function run(file: string, source: string): string {
-  writeFileSync(join(project, file), source);
-  return execFileSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+  return runScript(project, file, source);
 }
 
 describe("published tarballs", () => {
@@ -49,16 +49,9 @@ describe("published tarballs", () => {
     for (const { manifest } of packages) expect(existsSync(join(project, "node_modules", manifest.name, "package.json"))).toBe(true);
   });
 
-  it.each(packages.map((p) => [p.manifest.name, p.manifest] as const))("%s: every export loads from ESM and CJS", (name, manifest) => {
-    const subpaths = Object.keys(manifest.exports ?? {}).filter((s) => s !== "./package.json");
-    const specifiers = subpaths.map((s) => (s === "." ? name : `${name}/${s.slice(2)}`));
-    const esm = run(
-      "check.mjs",
-      `const out = [];\nfor (const s of ${JSON.stringify(specifiers)}) { const m = await import(s); out.push(Object.keys(m).length); }\nconsole.log(JSON.stringify(out));`,
-    );
-    const cjs = run("check.cjs", `console.log(JSON.stringify(${JSON.stringify(specifiers)}.map((s) => Object.keys(require(s)).length)));`);
-    const counts = [JSON.parse(esm) as number[], JSON.parse(cjs) as number[]];
-    for (const list of counts) {
+  it.each(packages.map((p) => [p.manifest.name, p.manifest] as const))("%s: every export loads from ESM and CJS", (_name, manifest) => {
+    const { specifiers, esm, cjs } = loadEveryExport(project, manifest);
+    for (const list of [esm, cjs]) {
       expect(list).toHaveLength(specifiers.length);
       for (const n of list) expect(n).toBeGreaterThan(0);
     }

@@ -66,14 +66,14 @@ export function runScript(dir: string, file: string, source: string): string {
 }
 
 /** The import specifiers of every subpath a manifest exports (but `./package.json`). */
-export function exportSpecifiers(manifest: PackedManifest): string[] {
+export function exportSpecifiers(manifest: Pick<PackedManifest, "name" | "exports">): string[] {
   return Object.keys(manifest.exports ?? {})
     .filter((subpath) => subpath !== "./package.json")
     .map((subpath) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`));
 }
 
 /** How many names each export of `manifest` has, loaded by `import` and by `require` in `dir`. */
-export function loadEveryExport(dir: string, manifest: PackedManifest): { specifiers: string[]; esm: number[]; cjs: number[] } {
+export function loadEveryExport(dir: string, manifest: Pick<PackedManifest, "name" | "exports">): { specifiers: string[]; esm: number[]; cjs: number[] } {
   const specifiers = exportSpecifiers(manifest);
   const list = JSON.stringify(specifiers);
   const esm = runScript(dir, "check.mjs", `const out = [];\nfor (const s of ${list}) { const m = await import(s); out.push(Object.keys(m).length); }\nconsole.log(JSON.stringify(out));`);
