@@ -29,7 +29,8 @@ describe("authentication", () => {
     expect(key.status).toBe(201);
     expect(key.body.sid).toMatch(/^SK[0-9a-f]{32}$/);
     expect(key.body.secret).toHaveLength(32);
-    const path = `/api/2010-04-01/Accounts/${sandbox.accountSid}.json`;
+    // a standard key reaches the account's resources (not the Account itself: see api-keys.test.ts)
+    const path = `/api/2010-04-01/Accounts/${sandbox.accountSid}/Messages.json`;
     expect((await api(sandbox.url, "GET", path, { user: key.body.sid, password: key.body.secret })).status).toBe(200);
     const fetched = await asMain("GET", `/Accounts/${sandbox.accountSid}/Keys/${key.body.sid}.json`);
     expect(fetched.body.secret).toBeUndefined();

@@ -2,6 +2,7 @@
 import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { rfc2822 } from "../engine/util.js";
+import { randomAuthToken } from "./keys-secret.js";
 
 /** A stored account; `auth_token` is part of the wire object (Twilio returns it). */
 export interface AccountDoc extends Doc {
@@ -16,6 +17,10 @@ export interface KeyDoc extends Doc {
   friendly_name: string;
   _secret: string;
   _account: string;
+  /** `standard` when absent (keys stored before key types existed). */
+  _type?: "standard" | "main" | "restricted";
+  /** A restricted key's permissions. */
+  _policy?: { allow: string[] } | null;
 }
 
 export const ACCOUNT_SUBRESOURCES = [
@@ -61,7 +66,7 @@ export function createAccount(ctx: Context, options: { sid?: string; authToken?:
   const sid = options.sid ?? ctx.sid("AC");
   const now = rfc2822(ctx.clock.now());
   const doc: AccountDoc = {
-    auth_token: options.authToken ?? ctx.sid("").slice(0, 32),
+    auth_token: options.authToken ?? randomAuthToken(),
     date_created: now,
     date_updated: now,
     friendly_name: options.friendlyName ?? (options.parentSid ? `SubAccount Created at ${now}` : "Sandbox account"),

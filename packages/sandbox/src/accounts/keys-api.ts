@@ -6,6 +6,7 @@ import { notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import type { KeyDoc } from "./account.js";
 import { assertAccess } from "./auth.js";
+import { randomKeySecret } from "./keys-secret.js";
 
 /** Handlers of the Key operations. */
 export const keyHandlers: Record<string, Handler> = {
@@ -13,8 +14,9 @@ export const keyHandlers: Record<string, Handler> = {
   CreateNewKey({ ctx, params, path, principal }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
     const now = rfc2822(ctx.clock.now());
-    const secret = ctx.sid("").slice(0, 32);
-    const doc: KeyDoc = { sid: ctx.sid("SK"), friendly_name: first(params, "FriendlyName") ?? "", date_created: now, date_updated: now, _secret: secret, _account: account.sid };
+    // the v2010 Keys resource makes standard keys; main and restricted ones come from iam v1 (keys-iam-api.ts)
+    const secret = randomKeySecret();
+    const doc: KeyDoc = { sid: ctx.sid("SK"), friendly_name: first(params, "FriendlyName") ?? "", date_created: now, date_updated: now, _secret: secret, _account: account.sid, _type: "standard", _policy: null };
     ctx.store.insert("key", doc, { account_sid: account.sid });
     ctx.invalidateAuth();
     // the secret is returned once, at creation, as Twilio does

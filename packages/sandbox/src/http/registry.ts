@@ -3,6 +3,7 @@
 // 501 "not emulated".
 import { accountHandlers } from "../accounts/api.js";
 import { keyHandlers } from "../accounts/keys-api.js";
+import { iamKeyHandlers } from "../accounts/keys-iam-api.js";
 import { ROUTE_ROWS } from "../generated/routes.js";
 import { messageHandlers } from "../messages/api.js";
 import { mediaHandlers } from "../messages/media-api.js";
@@ -30,6 +31,7 @@ export const HANDLERS: Record<string, Record<string, Handler>> = {
     ...callHandlers,
     ...recordingHandlers,
   },
+  iam: iamKeyHandlers,
   messaging: { ...messagingHandlers, ...phoneNumberHandlers },
   monitor: monitorHandlers,
   verify: { ...verifyHandlers, ...verificationHandlers, ...checkHandlers },

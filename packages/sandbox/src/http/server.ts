@@ -19,6 +19,9 @@ import { openStore } from "../engine/store.js";
 import { createSidFactory } from "../engine/util.js";
 import { runCallJob } from "../voice/lifecycle.js";
 import { createWebhookSender } from "../outbound/webhook.js";
+import { authorizeKey } from "../accounts/keys-authorize.js";
+import { negotiateRepresentation } from "./representations/negotiate.js";
+import { assertRepresentable, rememberRepresentation, representationOf, writeError, writeResult } from "./representations/respond.js";
 
 /** The documented credentials of a fresh sandbox. */
 export const DEFAULT_ACCOUNT_SID = "AC5a4db0c05a4db0c05a4db0c05a4db0c0";
@@ -127,6 +130,10 @@ export function createSandbox(options: SandboxOptions = {}) {
       domain = slash === -1 ? pathname.slice(1) : pathname.slice(1, slash);
       path = slash === -1 ? "/" : pathname.slice(slash);
     }
+    // v2010 answers XML without an extension and for `.xml`, CSV for `.csv`: route them to the `.json` operation
+    const negotiated = negotiateRepresentation(domain, path);
+    rememberRepresentation(req, negotiated.representation);
+    path = negotiated.path;
     const match = router.match(method, domain, path);
     if (match.kind === "none") throw notFound(path);
     if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
@@ -139,19 +146,17 @@ export function createSandbox(options: SandboxOptions = {}) {
     for (const [name, values] of Object.entries(parseForm(body))) (params[name] ??= []).push(...values);
     const principal = auth.authenticate(req.headers.authorization);
     const { operation, pathParams } = match;
+    assertRepresentable(negotiated.representation, operation, path);
     validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
     const handler = HANDLERS[operation.domain]?.[operation.operationId];
     if (!handler) {
       throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
     }
+    authorizeKey(ctx, principal, operation, pathParams);
     const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path });
     // answer only once the writes are committed
     await store.flushed();
-    if (result.status === 204 || result.body === undefined) {
-      res.writeHead(result.status).end();
-    } else {
-      sendJson(res, result.status, result.body);
-    }
+    writeResult(res, negotiated.representation, operation, result);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -172,7 +177,7 @@ export function createSandbox(options: SandboxOptions = {}) {
       }
       await store.flushed().catch(() => undefined);
       if (error instanceof SandboxHttpError) {
-        sendJson(res, error.status, error.toBody());
+        writeError(res, representationOf(req), error.toBody());
       } else {
         // never echo the request (it may carry credentials): the message and the route are enough
         process.emitWarning(`[@twilio-kit/sandbox] ${req.method} ${pathname}: ${(error as Error)?.stack ?? String(error)}`);
