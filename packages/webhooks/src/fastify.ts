@@ -36,7 +36,7 @@ export function twilioPreParsingHook(options: TwilioWebhookOptions) {
       // The socket is gone: nothing to answer. Hijacking ends Fastify's lifecycle without an error to log
       // (an empty payload would reach the parser as a Content-Length mismatch).
       if (result.reason === "request_aborted") return reply.hijack();
-      return reply.code(result.status).headers(rejectionHeaders(result, options)).send(failureMessage(result, options));
+      return reply.code(result.status).headers(rejectionHeaders(result)).send(failureMessage(result, options));
     }
     request.twilio = result;
     return Readable.from([Buffer.from(result.rawBody)]);

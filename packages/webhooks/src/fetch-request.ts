@@ -71,8 +71,8 @@ export async function verifyFetchRequest(verify: Verify, request: Request, optio
 }
 
 /** The `Response` for a rejected webhook: its status, plain text, no secrets; a 401 carries the Basic challenge. */
-export function twilioRejection(result: RejectedWebhook, options: Pick<TwilioWebhookOptions, "exposeDetails" | "httpAuth"> = {}): Response {
-  return new Response(failureMessage(result, options), { status: result.status, headers: rejectionHeaders(result, options) });
+export function twilioRejection(result: RejectedWebhook, options: Pick<TwilioWebhookOptions, "exposeDetails"> = {}): Response {
+  return new Response(failureMessage(result, options), { status: result.status, headers: rejectionHeaders(result) });
 }
 
 /** `withTwilioSignature` on a given verifier. */

@@ -60,6 +60,8 @@ export interface RejectedWebhook {
    */
   status: 400 | 401 | 403 | 413 | 500;
   reason: WebhookRejectionReason;
+  /** On a 401: the `WWW-Authenticate` value to answer with, so Twilio retries with credentials. */
+  challenge?: string;
   /** The URL the signature was checked against. */
   url: string;
 }
@@ -125,7 +127,7 @@ export function rejection(reason: WebhookRejectionReason, request: ReceivedReque
 export function checkBeforeBody(request: ReceivedRequest, options: TwilioWebhookOptions): RejectedWebhook | undefined {
   if (options.httpAuth) {
     const failure = checkHttpAuth(request.header("authorization"), options.httpAuth);
-    if (failure) return rejection(failure, request, options);
+    if (failure) return { ...rejection(failure, request, options), challenge: basicChallenge(options.httpAuth) };
   }
   const length = Number(request.header("content-length"));
   if (length > maxBodyBytesOf(options)) return rejection("body_too_large", request, options);
@@ -136,9 +138,9 @@ export function checkBeforeBody(request: ReceivedRequest, options: TwilioWebhook
  * Response headers for a rejection: the Basic challenge on a 401, and `Connection: close` on a 413 so
  * the server drops the connection instead of reading the rest of the body to reuse it.
  */
-export function rejectionHeaders(result: RejectedWebhook, options: Pick<TwilioWebhookOptions, "httpAuth">): Record<string, string> {
+export function rejectionHeaders(result: RejectedWebhook): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
-  if (result.status === 401 && options.httpAuth) headers["www-authenticate"] = basicChallenge(options.httpAuth);
+  if (result.challenge) headers["www-authenticate"] = result.challenge;
   if (result.status === 413) headers.connection = "close";
   return headers;
 }

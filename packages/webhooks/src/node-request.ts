@@ -71,6 +71,6 @@ export async function verifyIncomingMessage(
  */
 export function sendRejection(response: ServerResponse, result: RejectedWebhook, options: TwilioWebhookOptions): void {
   if (result.reason === "request_aborted") return;
-  response.writeHead(result.status, rejectionHeaders(result, options));
+  response.writeHead(result.status, rejectionHeaders(result));
   response.end(failureMessage(result, options));
 }
