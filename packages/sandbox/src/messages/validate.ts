@@ -2,6 +2,7 @@
 import type { Context } from "../engine/context.js";
 import { bareNumber, first, isE164, isHttpUrl } from "../engine/util.js";
 import { badRequest } from "../http/errors.js";
+import { isLandline } from "../lookup/line-type.js";
 import { senderOf } from "../messaging-services/senders.js";
 import { findNumber } from "../numbers/number.js";
 import { optOutKey } from "./message.js";
@@ -37,6 +38,8 @@ export function validateOutbound(ctx: Context, accountSid: string, to: string | 
   const magicTo = MAGIC_TO[to];
   if (magicTo) throw badRequest(magicTo[0], magicTo[1]);
   if (!isE164(bareNumber(to))) throw badRequest(21211, `The 'To' number ${to} is not a valid phone number.`);
+  // consistent with Lookup: a number whose line type is landline cannot receive SMS
+  if (isLandline(ctx, bareNumber(to))) throw badRequest(21614, `'To' number ${to} is not a valid mobile number`);
   const magicFrom = MAGIC_FROM[from!];
   if (magicFrom) throw badRequest(magicFrom[0], magicFrom[1]);
   if (from !== "+15005550006" && !isAlphanumericSender(from!)) {
