@@ -95,14 +95,31 @@ describe("failures", () => {
     }
   });
 
-  it("answers an inbound call whose VoiceUrl fails, to play the application error", async () => {
+  it("leaves an inbound call whose VoiceUrl fails unanswered when there is no fallback", async () => {
     const receiver = await startReceiver(() => ({ status: 500, body: "boom" }));
     try {
       await control(sandbox.url, "POST", "/seed", { numbers: [{ phoneNumber: "+15555550142", voiceUrl: `${receiver.url}/voice` }] });
       const call = await sandbox.inboundCall({ from: "+15558675310", to: "+15555550142" });
-      expect(call.status).toBe("completed");
+      expect(call).toMatchObject({ status: "failed", duration: "0" });
       expect(await alertCodes()).toEqual(["11200"]);
       expect(sandbox.transcript(call.sid as string).some((entry) => entry.note === "application error")).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("answers an inbound call and runs VoiceFallbackUrl when VoiceUrl answers unparseable TwiML", async () => {
+    const receiver = await startReceiver((request) =>
+      request.path === "/voice" ? { body: "<Response><Say>unclosed</Response>" } : { body: "<Response><Say>from the fallback</Say></Response>" },
+    );
+    try {
+      await control(sandbox.url, "POST", "/seed", { numbers: [{ phoneNumber: "+15555550143", voiceUrl: `${receiver.url}/voice`, voiceFallbackUrl: `${receiver.url}/fallback` }] });
+      const call = await sandbox.inboundCall({ from: "+15558675310", to: "+15555550143" });
+      await sandbox.advance(60_000);
+      expect(await alertCodes()).toEqual(["12100"]);
+      const transcript = sandbox.transcript(call.sid as string);
+      expect(transcript.some((entry) => entry.text === "from the fallback")).toBe(true);
+      expect(transcript.at(-1)).toMatchObject({ verb: "End", status: "completed" });
     } finally {
       await receiver.close();
     }

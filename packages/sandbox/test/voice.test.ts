@@ -204,12 +204,13 @@ describe("inbound calls", () => {
     }
   });
 
-  it("plays the application error and alerts on unparseable TwiML", async () => {
+  it("plays the application error, alerts and never answers on unparseable TwiML without a fallback", async () => {
     const receiver = await startReceiver(() => ({ body: "<Response><Say>unclosed</Response>" }));
     try {
       await control(sandbox.url, "POST", "/seed", { numbers: [{ phoneNumber: "+15555550122", voiceUrl: receiver.url }] });
       const call = await sandbox.inboundCall({ from: "+15558675310", to: "+15555550122" });
-      expect(call.status).toBe("completed");
+      expect(call).toMatchObject({ status: "failed", duration: "0" });
+      expect(sandbox.transcript(call.sid as string).some((entry) => entry.note === "application error")).toBe(true);
       expect((await control(sandbox.url, "GET", "/alerts")).body.alerts[0].error_code).toBe("12100");
     } finally {
       await receiver.close();

@@ -53,10 +53,13 @@ export async function deliverInboundCall(ctx: Context, input: InboundCall): Prom
   const fresh = load(ctx, doc.sid)!;
   if (fetched.kind === "stale") return toWire(fresh);
   if (fetched.kind === "failed") {
-    // Twilio answers to run VoiceFallbackUrl, or to tell the caller about the application error
-    answer(ctx, fresh);
-    if (fresh._fallbackUrl) await fetchDocument(ctx, fresh, fresh._fallbackUrl, fresh._fallbackMethod, {});
-    else await applicationError(ctx, fresh);
+    // any failure (HTTP, Content-Type, parse) moves on to VoiceFallbackUrl; with none the call is never answered
+    if (fresh._fallbackUrl) {
+      answer(ctx, fresh);
+      await fetchDocument(ctx, fresh, fresh._fallbackUrl, fresh._fallbackMethod, {});
+    } else {
+      await applicationError(ctx, fresh);
+    }
     return toWire(load(ctx, doc.sid)!);
   }
   const root = fetched.root!;
