@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Events } from "../engine/events.js";
 import { encodeForm } from "../http/form.js";
 import { signTwilioRequest } from "./signing.js";
+import { fetchWithChallenge, splitUrlCredentials } from "./webhook-auth.js";
 import type { Store } from "../engine/store.js";
 
 /** One webhook to send. */
@@ -60,7 +61,10 @@ export function publicUrlFor(url: string, publicBaseUrl: string | undefined): st
 export function createWebhookSender(store: Store, events: Events, now: () => number, options: WebhookOptions) {
   return async function send(request: WebhookRequest): Promise<WebhookDelivery> {
     const method = request.method.toUpperCase() === "GET" ? "GET" : "POST";
-    let url = request.url;
+    // `user:pass@` only answers the app's challenge: it is never fetched, signed, logged or emitted.
+    // Twilio drops username and password from the URL before computing the signature.
+    const { url: bareUrl, credentials } = splitUrlCredentials(request.url);
+    let url = bareUrl;
     let body: string | undefined;
     if (method === "GET") {
       // GET: the params go in the query string and are signed as part of the URL
@@ -102,13 +106,13 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
       error: null,
     };
     try {
-      const response = await options.fetch(url, {
+      const response = await fetchWithChallenge(options.fetch, url, {
         method,
         headers,
         body,
         redirect: "follow",
         signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      }, credentials);
       delivery.status = response.status;
       delivery.contentType = response.headers.get("content-type");
       const text = await response.text();
