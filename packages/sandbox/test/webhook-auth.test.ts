@@ -57,7 +57,12 @@ async function startProtectedApp(scheme: "Basic" | "Digest", algorithm: "MD5" | 
         res.writeHead(401, { "WWW-Authenticate": challenge, "Content-Type": "text/plain" }).end("authenticate");
         return;
       }
-      res.writeHead(200, { "Content-Type": "text/xml" }).end(parsed.pathname === "/sms" ? "<Response><Message>pong</Message></Response>" : "<Response/>");
+      const replies: Record<string, string> = {
+        "/sms": "<Response><Message>pong</Message></Response>",
+        // relative URLs resolve against the protected document's URL, credentials included
+        "/sms-relative": '<Response><Message action="reply-status">pong</Message><Redirect>sms</Redirect></Response>',
+      };
+      res.writeHead(200, { "Content-Type": "text/xml" }).end(replies[parsed.pathname] ?? "<Response/>");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -132,6 +137,23 @@ describe("password-protected webhooks", () => {
       expect(answered.map((r) => r.params.MessageStatus)).toEqual(["sent", "delivered"]);
       expect(app.requests).toHaveLength(4);
       expect(sandbox.webhooks(created.body.sid).map((d) => d.status)).toEqual([200, 200]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keep the credentials for relative <Redirect> and <Message action> URLs of a protected document", async () => {
+    const app = await startProtectedApp("Basic");
+    try {
+      await pointNumberAt({ SmsUrl: `${app.url}/sms-relative` });
+      const result = await sandbox.inboundSms({ from: "+15558675310", to: sandbox.phoneNumber, body: "ping" });
+      expect(result.replies).toHaveLength(2);
+      await sandbox.advance(5_000);
+      await sandbox.waitForMessageStatus(result.replies[0]!.sid, "delivered");
+      const paths = app.requests.filter((r) => r.authorization).map((r) => r.path);
+      expect(paths.slice(0, 2)).toEqual(["/sms-relative", "/sms"]);
+      expect(paths.filter((p) => p === "/reply-status")).toHaveLength(2);
+      expect(app.requests.every((r) => r.authorization === undefined || r.authorization.startsWith("Basic "))).toBe(true);
     } finally {
       await app.close();
     }

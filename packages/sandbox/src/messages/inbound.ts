@@ -115,7 +115,7 @@ async function fetchAndRun(ctx: Context, message: MessageDoc, params: Record<str
   const { root, delivery } = fetched;
   for (const verb of root?.children ?? []) {
     if (verb.type === "Message") {
-      const reply = replyFrom(ctx, message, verb, delivery);
+      const reply = replyFrom(ctx, message, verb, delivery, url);
       if (reply) result.replies.push(wireMessage(reply));
     } else if (verb.type === "Redirect") {
       const target = redirectTarget(ctx, owner, verb, url, documents + 1, delivery);
@@ -128,7 +128,7 @@ async function fetchAndRun(ctx: Context, message: MessageDoc, params: Record<str
   return true;
 }
 
-function replyFrom(ctx: Context, inbound: MessageDoc, verb: TwimlNode, delivery: WebhookDelivery): MessageDoc | undefined {
+function replyFrom(ctx: Context, inbound: MessageDoc, verb: TwimlNode, delivery: WebhookDelivery, documentUrl: string): MessageDoc | undefined {
   const bodyNode = verb.children.find((child) => child.type === "Body");
   const body = (bodyNode ? bodyNode.text : verb.text).trim();
   const mediaUrls = verb.children.filter((child) => child.type === "Media").map((child) => child.text.trim());
@@ -140,7 +140,8 @@ function replyFrom(ctx: Context, inbound: MessageDoc, verb: TwimlNode, delivery:
     raiseAlert(ctx, inbound.account_sid, 14103, "<Message> has more than 10 <Media>", inbound.sid, delivery);
     return undefined;
   }
-  const action = verb.attributes.action ? resolveUrl(verb.attributes.action, delivery.url) : undefined;
+  // against the document's URL as configured: a relative action keeps its `user:pass@` (the log's URL has none)
+  const action = verb.attributes.action ? resolveUrl(verb.attributes.action, documentUrl) : undefined;
   return insertMessage(ctx, {
     accountSid: inbound.account_sid,
     to: verb.attributes.to ?? inbound.from,
