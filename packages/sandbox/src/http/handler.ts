@@ -14,6 +14,8 @@ export interface HandlerRequest {
   principal: Principal;
   /** The request path without the domain prefix (for 404 messages). */
   rawPath: string;
+  /** Request headers, lower-case names: for header params such as `X-Twilio-Webhook-Enabled`. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** A handler's answer: status and JSON body (none for 204). */

@@ -3,6 +3,7 @@
 // 501 "not emulated".
 import { accountHandlers } from "../accounts/api.js";
 import { keyHandlers } from "../accounts/keys-api.js";
+import { conversationsHandlers } from "../conversations/handlers.js";
 import { lookupHandlers } from "../lookup/api.js";
 import { iamKeyHandlers } from "../accounts/keys-iam-api.js";
 import { ROUTE_ROWS } from "../generated/routes.js";
@@ -32,6 +33,7 @@ export const HANDLERS: Record<string, Record<string, Handler>> = {
     ...callHandlers,
     ...recordingHandlers,
   },
+  conversations: conversationsHandlers,
   iam: iamKeyHandlers,
   lookups: lookupHandlers,
   messaging: { ...messagingHandlers, ...phoneNumberHandlers },

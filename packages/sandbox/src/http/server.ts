@@ -153,7 +153,7 @@ export function createSandbox(options: SandboxOptions = {}) {
       throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
     }
     authorizeKey(ctx, principal, operation, pathParams);
-    const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path });
+    const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path, headers: req.headers });
     // answer only once the writes are committed
     await store.flushed();
     writeResult(res, negotiated.representation, operation, result);

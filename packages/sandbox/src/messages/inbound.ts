@@ -4,6 +4,7 @@ import type { TwimlNode } from "@twilio-kit/twiml";
 import type { Context } from "../engine/context.js";
 import { bareNumber, mediaContentType, resolveUrl } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
+import { routeInboundToConversation } from "../conversations/delivery.js";
 import { serviceOfNumber } from "../messaging-services/senders.js";
 import { findNumber } from "../numbers/number.js";
 import { raiseAlert } from "../outbound/alerts.js";
@@ -84,6 +85,12 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
     params[`MediaContentType${index}`] = mediaContentType(url);
   });
   const result: InboundSmsResult = { message: wireMessage(message), replies: [], deliveries: [] };
+  // a From/To pair bound to a conversation belongs to Conversations, not to the number's webhook
+  const routed = await routeInboundToConversation(ctx, message);
+  if (routed) {
+    if (routed.delivery) result.deliveries.push(routed.delivery);
+    return result;
+  }
   // a number in a Messaging Service answers with the service's webhooks, unless the service defers to
   // the number's (`use_inbound_webhook_on_number`) or has no InboundRequestUrl
   const targets: Array<[string, string]> = [];
