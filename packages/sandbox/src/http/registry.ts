@@ -2,6 +2,7 @@
 // (`api`, `messaging`, `monitor`, `verify`, …). Operations of the specs without a handler here answer
 // 501 "not emulated".
 import { accountHandlers } from "../accounts/api.js";
+import { applicationHandlers } from "../applications/api.js";
 import { keyHandlers } from "../accounts/keys-api.js";
 import { conversationsHandlers } from "../conversations/handlers.js";
 import { lookupHandlers } from "../lookup/api.js";
@@ -32,6 +33,7 @@ export const HANDLERS: Record<string, Record<string, Handler>> = {
     ...mediaHandlers,
     ...callHandlers,
     ...recordingHandlers,
+    ...applicationHandlers,
   },
   conversations: conversationsHandlers,
   iam: iamKeyHandlers,

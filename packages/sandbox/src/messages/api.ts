@@ -1,6 +1,7 @@
 // Messages (`/2010-04-01/Accounts/{AccountSid}/Messages`): create with Twilio's validation, list with
 // the DateSent filters, fetch, cancel or redact, and delete.
 import { assertAccess } from "../accounts/auth.js";
+import { applicationFor } from "../applications/application.js";
 import type { Context } from "../engine/context.js";
 import { pageOf } from "../engine/context.js";
 import { first, rfc2822 } from "../engine/util.js";
@@ -35,6 +36,9 @@ export const messageHandlers: Record<string, Handler> = {
     const serviceSid = first(params, "MessagingServiceSid") || undefined;
     const service = serviceSid === undefined ? undefined : findService(ctx, account.sid, serviceSid);
     if (service && !statusCallback) statusCallback = service.status_callback ?? undefined;
+    // with an ApplicationSid Twilio ignores StatusCallback and posts to the app's MessageStatusCallback
+    const applicationSid = first(params, "ApplicationSid");
+    if (applicationSid) statusCallback = applicationFor(ctx, account.sid, applicationSid).message_status_callback ?? undefined;
     // an explicit SmartEncoded wins over the service's smart_encoding (on by default at Twilio)
     const smartEncoded = first(params, "SmartEncoded");
     const smartEncoding = smartEncoded !== undefined ? smartEncoded === "true" : service?.smart_encoding === true;

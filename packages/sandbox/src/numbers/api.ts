@@ -1,5 +1,6 @@
 // IncomingPhoneNumbers (owned numbers with their webhook URLs): buy, list, fetch, update, release.
 import { assertAccess } from "../accounts/auth.js";
+import { assertNumberApplications } from "../applications/api.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { first, rfc2822 } from "../engine/util.js";
 import { badRequest, SandboxHttpError } from "../http/errors.js";
@@ -14,6 +15,7 @@ const createHandler: Handler = ({ ctx, params, path, principal }) => {
   if (phoneNumber === "+15005550006" && findNumber(ctx, phoneNumber)) {
     throw badRequest(21422, `PhoneNumber ${phoneNumber} is not available`);
   }
+  assertNumberApplications(ctx, account.sid, params);
   const doc = createNumber(ctx, { accountSid: account.sid, phoneNumber });
   applySettable(doc, params);
   saveNumber(ctx, doc);
@@ -54,6 +56,7 @@ export const numberHandlers: Record<string, Handler> = {
   UpdateIncomingPhoneNumber({ ctx, params, path, principal, rawPath }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);
     const doc = ownedNumber(ctx, account.sid, path.Sid!, rawPath);
+    assertNumberApplications(ctx, account.sid, params);
     applySettable(doc, params);
     // moving a number between a parent and its subaccounts is an update of AccountSid
     const target = first(params, "AccountSid");

@@ -2,9 +2,10 @@
 // update (redirect, hang up) and delete.
 import { parseTwiml, TwimlParseError } from "@twilio-kit/twiml";
 import { assertAccess } from "../accounts/auth.js";
+import { applicationFor, voiceTargetOf } from "../applications/application.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { first, isE164 } from "../engine/util.js";
-import { badRequest, INVALID_PARAMETER, notFound, SandboxHttpError } from "../http/errors.js";
+import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import { findNumber } from "../numbers/number.js";
 import { FINAL, insertCall, load, save, type CallDoc } from "./call.js";
@@ -49,8 +50,11 @@ export const callHandlers: Record<string, Handler> = {
     const twiml = first(params, "Twiml");
     if (!to) throw badRequest(21201, "No 'To' number is specified");
     if (!from) throw badRequest(21213, "No 'From' number is specified");
-    if (!url && !twiml && !first(params, "ApplicationSid")) throw badRequest(21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required");
-    if (first(params, "ApplicationSid") && !url && !twiml) throw new SandboxHttpError(400, 21218, "Applications are not emulated by the sandbox: pass Url or Twiml");
+    const applicationSid = first(params, "ApplicationSid");
+    if (!url && !twiml && !applicationSid) throw badRequest(21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required");
+    // with an ApplicationSid Twilio ignores the request's voice URLs and status callback for the app's
+    const app = applicationSid ? voiceTargetOf(applicationFor(ctx, account.sid, applicationSid)) : undefined;
+    if (app && !app.url && !twiml) throw badRequest(21205, `Application ${applicationSid} has no VoiceUrl`);
     const magic = MAGIC_TO[to];
     if (magic) throw badRequest(magic[0], magic[1]);
     if (!isEndpoint(to)) throw badRequest(21217, `Phone number ${to} is not a valid phone number`);
@@ -68,13 +72,15 @@ export const callHandlers: Record<string, Handler> = {
       to,
       from,
       direction: "outbound-api",
-      url: url ?? null,
-      method: first(params, "Method"),
-      fallbackUrl: first(params, "FallbackUrl") ?? null,
-      fallbackMethod: first(params, "FallbackMethod"),
+      ...(app ?? {
+        url: url ?? null,
+        method: first(params, "Method"),
+        fallbackUrl: first(params, "FallbackUrl") ?? null,
+        fallbackMethod: first(params, "FallbackMethod"),
+        statusCallback: first(params, "StatusCallback") ?? null,
+        statusCallbackMethod: first(params, "StatusCallbackMethod"),
+      }),
       twiml: twiml ?? null,
-      statusCallback: first(params, "StatusCallback") ?? null,
-      statusCallbackMethod: first(params, "StatusCallbackMethod"),
       events: events.length ? events : ["completed"],
       timeoutSec: timeout === undefined ? 60 : Math.min(600, Math.max(5, Number(timeout))),
       status: "queued",

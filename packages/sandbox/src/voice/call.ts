@@ -97,6 +97,8 @@ export interface NewCall {
   timeoutSec?: number;
   parentCallSid?: string | null;
   phoneNumberSid?: string | null;
+  /** The TwiML App answering the call (its SID goes into every voice webhook). */
+  applicationSid?: string | null;
   status: CallStatus;
 }
 
@@ -143,6 +145,7 @@ export function insertCall(ctx: Context, input: NewCall): CallDoc {
       feedback_summaries: `/2010-04-01/Accounts/${input.accountSid}/Calls/FeedbackSummary.json`,
       transcriptions: `${base}/Transcriptions.json`,
     },
+    _applicationSid: input.applicationSid ?? null,
     _url: input.url ?? null,
     _method: (input.method ?? "POST").toUpperCase(),
     _fallbackUrl: input.fallbackUrl ?? null,
@@ -192,6 +195,7 @@ export function callParams(doc: CallDoc, status: string = doc.status): Record<st
     params[`${prefix}Country`] = bareNumber(number).startsWith("+1") ? "US" : "";
   }
   if (doc.parent_call_sid) params.ParentCallSid = doc.parent_call_sid;
+  if (typeof doc._applicationSid === "string") params.ApplicationSid = doc._applicationSid;
   return params;
 }
 

@@ -4,6 +4,7 @@ import { toWire } from "../engine/context.js";
 import { bareNumber } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
 import { findNumber } from "../numbers/number.js";
+import { numberApplication, voiceTargetOf } from "../applications/application.js";
 import { fetchTwiml } from "../outbound/twiml-fetch.js";
 import { activeCall, callParams, insertCall, isLive, load, save } from "./call.js";
 import { applicationError, completeGather, fetchDocument, runProgram } from "./interpreter.js";
@@ -25,18 +26,23 @@ export async function deliverInboundCall(ctx: Context, input: InboundCall): Prom
   if (typeof input.to !== "string" || !input.to) throw badRequest(21201, "A 'To' is required.");
   const number = findNumber(ctx, bareNumber(input.to));
   if (!number) throw new SandboxHttpError(404, 20404, `${input.to} is not a number owned by any sandbox account`);
-  if (!number.voice_url) throw badRequest(INVALID_PARAMETER, `${input.to} has no VoiceUrl`);
+  // a number with a VoiceApplicationSid hands its calls to that TwiML App's URLs and status callback
+  const app = numberApplication(ctx, number.account_sid, number.voice_application_sid);
+  const target = app ? voiceTargetOf(app) : undefined;
+  if (!(target ? target.url : number.voice_url)) throw badRequest(INVALID_PARAMETER, `${input.to} has no VoiceUrl${app ? ` (its application ${app.sid} has none)` : ""}`);
   const doc = insertCall(ctx, {
     accountSid: number.account_sid,
     to: input.to,
     from: input.from,
     direction: "inbound",
-    url: number.voice_url,
-    method: number.voice_method,
-    fallbackUrl: number.voice_fallback_url,
-    fallbackMethod: number.voice_fallback_method,
-    statusCallback: number.status_callback || null,
-    statusCallbackMethod: number.status_callback_method,
+    ...(target ?? {
+      url: number.voice_url,
+      method: number.voice_method,
+      fallbackUrl: number.voice_fallback_url,
+      fallbackMethod: number.voice_fallback_method,
+      statusCallback: number.status_callback || null,
+      statusCallbackMethod: number.status_callback_method,
+    }),
     phoneNumberSid: number.sid,
     status: "ringing",
   });
