@@ -16,8 +16,21 @@ export type NoticeRunner = (notice: Notice) => void;
 
 const BATCH = 500;
 
+/** One line on stderr naming the job that failed and why (a failed job is never dropped silently). */
+export function reportJobFailure(job: Pick<Job, "kind" | "ref">, error: unknown): void {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.emitWarning(`[@twilio-kit/sandbox] clock job ${job.kind} for ${job.ref} failed: ${reason}`);
+}
+
 /** Creates the clock and scheduler over the store's job table. */
-export function createClock(store: Store, mode: ClockMode, run: JobRunner, runNotice: NoticeRunner, startMs = Date.now()) {
+export function createClock(
+  store: Store,
+  mode: ClockMode,
+  run: JobRunner,
+  runNotice: NoticeRunner,
+  startMs = Date.now(),
+  onJobError: (job: Job, error: unknown) => void = reportJobFailure,
+) {
   let offsetMs = mode === "real" ? 0 : startMs;
   let timer: NodeJS.Timeout | undefined;
   let armedFor = Number.POSITIVE_INFINITY;
@@ -47,9 +60,10 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, runNo
 
   const now = (): number => (mode === "real" ? Date.now() + offsetMs : offsetMs);
 
-  function track(result: void | Promise<void>): void {
+  function track(job: Job, result: void | Promise<void>): void {
     if (!result) return;
-    const promise = result.catch(() => undefined).finally(() => inflight.delete(promise));
+    // the follow-up work (webhooks, TwiML) runs after the batch: its failure is reported, not swallowed
+    const promise = result.catch((error: unknown) => onJobError(job, error)).finally(() => inflight.delete(promise));
     inflight.add(promise);
   }
 
@@ -101,10 +115,10 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, runNo
       store.transaction(() => {
         for (const job of jobs) {
           try {
-            track(runJob(job));
+            track(job, runJob(job));
           } catch (error) {
             // one broken job must not roll back (and so replay forever) the whole batch
-            process.emitWarning(`[@twilio-kit/sandbox] job ${job.kind} ${job.ref} failed: ${(error as Error)?.stack ?? String(error)}`);
+            onJobError(job, error);
           }
         }
       });
@@ -128,7 +142,12 @@ export function createClock(store: Store, mode: ClockMode, run: JobRunner, runNo
       }
       if (!job) break;
       if (mode === "manual" && job.due > offsetMs) offsetMs = job.due;
-      await runJob(job);
+      try {
+        await runJob(job);
+      } catch (error) {
+        // the later jobs still run: one failure must not stop time for everything else
+        onJobError(job, error);
+      }
     }
   }
 

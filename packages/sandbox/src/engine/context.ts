@@ -5,6 +5,7 @@ import type { Events } from "./events.js";
 import type { Doc, Kind, ListQuery, Store } from "./store.js";
 import type { Params, SidFactory } from "./util.js";
 import { first } from "./util.js";
+import { pageParams } from "./page-params.js";
 import type { WebhookSender } from "../outbound/webhook.js";
 
 /** Delays of the simulated network, in virtual milliseconds. */
@@ -67,16 +68,17 @@ export interface PageRequest {
   envelope?: "v2010" | "meta";
   /** Origin for `meta` URLs, e.g. `https://monitor.twilio.com`. */
   origin?: string;
+  /** Error code of an out-of-range `Page`/`PageSize` (default 20001; Verify answers 60200). */
+  invalidCode?: number;
 }
 
 /**
  * A v2010 page: `PageSize` (default 50, max 1000), `Page`, and `PageToken` (`PA{seq}` for the page
  * after a cursor, `PB{seq}` for the page before one), with `first_page_uri`/`next_page_uri`/`previous_page_uri`.
- * @throws SandboxHttpError 400 (21481) for a page token the sandbox did not issue
+ * @throws SandboxHttpError 400 (21481) for a page token the sandbox did not issue, 400 for `Page`/`PageSize` out of range
  */
 export function pageOf(store: Store, params: Params, request: PageRequest): Record<string, unknown> {
-  const pageSize = Number(first(params, "PageSize") ?? 50);
-  const page = Number(first(params, "Page") ?? 0);
+  const { page, pageSize } = pageParams(params, request.invalidCode);
   const token = first(params, "PageToken");
   let afterSeq: number | undefined;
   let beforeSeq: number | undefined;

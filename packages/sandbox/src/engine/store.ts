@@ -80,8 +80,16 @@ CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, ref TEXT, data TE
 CREATE INDEX IF NOT EXISTS deliveries_ref ON deliveries (ref);
 `;
 
+/** Most entries the read cache (accounts, keys, numbers, meta) holds; beyond that the oldest goes. */
+export const MAX_CACHED_READS = 5000;
+
+/** Says on stderr that a group of writes was lost (the callers waiting for it get the error too). */
+function reportCommitError(error: Error): void {
+  process.emitWarning(`[@twilio-kit/sandbox] COMMIT failed, the writes of the last group were rolled back: ${error.message}`);
+}
+
 /** Opens (or creates) the database and prepares every statement the hot paths use. */
-export function openStore(file: string) {
+export function openStore(file: string, onCommitError: (error: Error) => void = reportCommitError) {
   const db: SqliteDatabase = new Database(file);
   if (file !== ":memory:") db.pragma("journal_mode = WAL");
   // OFF: a commit hands its WAL frames to the OS before the answer goes out, so it survives a crash or
@@ -121,8 +129,14 @@ export function openStore(file: string) {
 
   // Accounts and numbers are read on every request and written rarely: keep parsed copies.
   // Cached documents are shared: callers must not mutate what `cached`/`findByKey1` return.
+  // Only hits are cached (a miss is one indexed lookup; caching misses would grow with every unknown
+  // SID, number or opt-out pair a client sends), and at most MAX_CACHED_READS of them.
   const CACHED_KINDS = new Set<Kind>(["account", "key", "number"]);
   const readCache = new Map<string, unknown>();
+  function remember(key: string, value: unknown): void {
+    if (readCache.size >= MAX_CACHED_READS) readCache.delete(readCache.keys().next().value!);
+    readCache.set(key, value);
+  }
   function touched(kind: Kind): void {
     if (CACHED_KINDS.has(kind)) readCache.clear();
   }
@@ -136,13 +150,30 @@ export function openStore(file: string) {
   const releaseStmt = db.prepare("RELEASE atomic");
   const rollbackToStmt = db.prepare("ROLLBACK TO atomic");
   let isCommitPending = false;
-  let waiters: Array<() => void> = [];
+  let waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   function commit(): void {
     isCommitPending = false;
-    if (db.open && db.inTransaction) commitStmt.run();
     const ready = waiters;
     waiters = [];
-    for (const resolve of ready) resolve();
+    let failure: Error | undefined;
+    try {
+      if (db.open && db.inTransaction) commitStmt.run();
+    } catch (error) {
+      // Runs in setImmediate: a throw here would be an uncaught exception that kills the server and
+      // leaves every waiter hanging. Undo the group instead, and fail exactly the writes it held.
+      failure = error as Error;
+      try {
+        if (db.inTransaction) db.exec("ROLLBACK");
+      } catch {
+        // already rolled back by SQLite (some errors end the transaction themselves)
+      }
+      readCache.clear();
+      onCommitError(failure);
+    }
+    for (const waiter of ready) {
+      if (failure) waiter.reject(new Error(`[@twilio-kit/sandbox] the write was not saved: COMMIT failed (${failure.message})`, { cause: failure }));
+      else waiter.resolve();
+    }
   }
   function begin(): void {
     if (!db.inTransaction) beginStmt.run();
@@ -214,18 +245,20 @@ export function openStore(file: string) {
     /** Documents by their first key (numbers by E.164); cached for numbers, so read-only. */
     findByKey1<T extends Doc = Doc>(kind: Kind, key1: string): readonly T[] {
       const cacheKey = `k:${kind}:${key1}`;
-      if (CACHED_KINDS.has(kind) && readCache.has(cacheKey)) return readCache.get(cacheKey) as T[];
+      const hit = CACHED_KINDS.has(kind) ? readCache.get(cacheKey) : undefined;
+      if (hit !== undefined) return hit as T[];
       const docs = (selectByKey1.all(kind, key1) as string[]).map((data) => JSON.parse(data) as T);
-      if (CACHED_KINDS.has(kind)) readCache.set(cacheKey, docs);
+      if (CACHED_KINDS.has(kind) && docs.length > 0) remember(cacheKey, docs);
       return docs;
     },
     /** `get` through the read cache, for accounts, keys and numbers: the result is shared, read-only. */
     cached<T extends Doc = Doc>(kind: Kind, sid: string): Readonly<T> | undefined {
       const cacheKey = `d:${kind}:${sid}`;
-      if (readCache.has(cacheKey)) return readCache.get(cacheKey) as T | undefined;
+      const hit = readCache.get(cacheKey);
+      if (hit !== undefined) return hit as T;
       const data = selectDoc.get(sid, kind) as string | undefined;
       const doc = data === undefined ? undefined : (JSON.parse(data) as T);
-      if (CACHED_KINDS.has(kind)) readCache.set(cacheKey, doc);
+      if (CACHED_KINDS.has(kind) && doc !== undefined) remember(cacheKey, doc);
       return doc;
     },
     list<T extends Doc = Doc>(kind: Kind, query: ListQuery): Array<{ seq: number; doc: T }> {
@@ -297,11 +330,12 @@ export function openStore(file: string) {
       return rows.reverse().map((row) => ({ id: row.id, ...(JSON.parse(row.data) as object) }));
     },
     meta(key: string): string | undefined {
-      // read on every message create (opt-outs): cached until a meta write
+      // read on every message create (opt-outs): hits cached until a meta write
       const cacheKey = `m:${key}`;
-      if (readCache.has(cacheKey)) return readCache.get(cacheKey) as string | undefined;
+      const hit = readCache.get(cacheKey);
+      if (hit !== undefined) return hit as string;
       const value = getMeta.get(key) as string | undefined;
-      readCache.set(cacheKey, value);
+      if (value !== undefined) remember(cacheKey, value);
       return value;
     },
     setMeta(key: string, value: string): void {
@@ -320,10 +354,14 @@ export function openStore(file: string) {
       readCache.clear();
       db.exec("DELETE FROM docs; DELETE FROM jobs; DELETE FROM deliveries; DELETE FROM meta;");
     },
+    /** How many reads are cached (bounded by `MAX_CACHED_READS`; misses are never cached). */
+    cacheSize(): number {
+      return readCache.size;
+    },
     /** Resolves once every write made so far is committed. */
     flushed(): Promise<void> {
       if (!isCommitPending) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
+      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
     close(): void {
       if (db.open && db.inTransaction) commit();

@@ -64,11 +64,12 @@ export function raiseAlert(
 
 /** Why a TwiML fetch failed, as an alert code, or undefined when the response is usable. */
 export function deliveryFailure(delivery: WebhookDelivery): { code: number; text: string } | undefined {
+  // classified by the delivery's failure kind: the error text is for people and may say anything
   if (delivery.status === null) {
-    if (delivery.error?.startsWith("timed out")) return { code: 11205, text: `HTTP connection failure: ${delivery.error}` };
+    if (delivery.failure === "timeout") return { code: 11205, text: `HTTP connection failure: ${delivery.error ?? "timed out"}` };
     return { code: 11200, text: `HTTP retrieval failure: ${delivery.error ?? "no response"}` };
   }
   if (delivery.status < 200 || delivery.status > 299) return { code: 11200, text: `HTTP retrieval failure: status ${delivery.status}` };
-  if (delivery.error?.includes("64 KiB")) return { code: 11750, text: "TwiML response body too large" };
+  if (delivery.failure === "body-too-large") return { code: 11750, text: "TwiML response body too large" };
   return undefined;
 }

@@ -37,8 +37,14 @@ export interface WebhookDelivery {
   /** Response body, cut at 64 KiB. */
   body: string;
   latencyMs: number;
+  /** What went wrong, for people: `timed out after 15000 ms`, `ECONNREFUSED`, … */
   error: string | null;
+  /** What went wrong, for code (alerts are chosen from this, never from the `error` text). */
+  failure: WebhookFailure | null;
 }
+
+/** Why a delivery failed: no answer in time, no connection, or an answer over 64 KiB. */
+export type WebhookFailure = "timeout" | "connection" | "body-too-large";
 
 /** Options of the sender. */
 export interface WebhookOptions {
@@ -104,6 +110,7 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
       body: "",
       latencyMs: 0,
       error: null,
+      failure: null,
     };
     try {
       const response = await fetchWithChallenge(options.fetch, url, {
@@ -117,10 +124,16 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
       delivery.contentType = response.headers.get("content-type");
       const text = await response.text();
       delivery.body = text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
-      if (text.length > MAX_BODY) delivery.error = "response body larger than 64 KiB";
+      if (text.length > MAX_BODY) {
+        delivery.error = "response body larger than 64 KiB";
+        delivery.failure = "body-too-large";
+      }
     } catch (error) {
+      // AbortSignal.timeout aborts with a TimeoutError DOMException; fetch's network errors are TypeErrors
       const name = (error as Error).name;
-      delivery.error = name === "TimeoutError" || name === "AbortError" ? `timed out after ${options.timeoutMs} ms` : describe(error);
+      const isTimeout = name === "TimeoutError" || name === "AbortError";
+      delivery.failure = isTimeout ? "timeout" : "connection";
+      delivery.error = isTimeout ? `timed out after ${options.timeoutMs} ms` : describe(error);
     }
     delivery.latencyMs = Math.round((performance.now() - started) * 10) / 10;
     try {

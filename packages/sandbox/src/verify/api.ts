@@ -8,7 +8,7 @@ import { first, iso8601 } from "../engine/util.js";
 import type { Handler } from "../http/handler.js";
 import { invalid } from "./params.js";
 import { applyServiceParams, ownedService, saveService, serviceUrl, SERVICE_SUBRESOURCES } from "./service.js";
-import { ORIGIN, type VerifyServiceDoc } from "./verification.js";
+import { ORIGIN, VERIFY_INVALID_PARAMETER, type VerifyServiceDoc } from "./verification.js";
 
 export const verifyHandlers: Record<string, Handler> = {
   CreateService({ ctx, params, principal }) {
@@ -49,10 +49,6 @@ export const verifyHandlers: Record<string, Handler> = {
   },
   ListService({ ctx, params, principal }) {
     const account = assertAccess(ctx, principal, principal.accountSid);
-    const pageSize = first(params, "PageSize");
-    if (pageSize !== undefined && (!/^\d{1,4}$/.test(pageSize) || Number(pageSize) < 1 || Number(pageSize) > 1000)) throw invalid("Invalid parameter PageSize: 1 to 1000");
-    const page = first(params, "Page");
-    if (page !== undefined && !/^\d{1,6}$/.test(page)) throw invalid("Invalid parameter Page: a non-negative integer");
     const body = pageOf(ctx.store, params, {
       kind: "verify_service",
       path: "/v2/Services",
@@ -61,6 +57,7 @@ export const verifyHandlers: Record<string, Handler> = {
       query: { accountSid: account.sid, order: "asc" },
       envelope: "meta",
       origin: ORIGIN,
+      invalidCode: VERIFY_INVALID_PARAMETER,
     });
     return { status: 200, body };
   },
