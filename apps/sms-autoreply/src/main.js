@@ -36,7 +36,7 @@ console.log(`${phoneNumber} now sends incoming SMS to ${publicUrl}/sms (listenin
 if (sandbox) {
   const { replies } = await sandbox.inboundSms({ from: "+15558675310", to: phoneNumber, body: "HELP" });
   console.log(`Sandbox at ${sandbox.url}. Texted "HELP", the app answered: ${JSON.stringify(replies[0]?.body)}`);
-  console.log(`Text it yourself: curl --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} -d Body=PHOTO ${sandbox.url}/_sandbox/messages/inbound`);
+  console.log(`Text it yourself: curl -H 'X-Sandbox-Control: 1' --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} -d Body=PHOTO ${sandbox.url}/_sandbox/messages/inbound`);
 } else {
   console.log(`Text ${phoneNumber} from your phone: HELP, PHOTO, or anything else.`);
 }

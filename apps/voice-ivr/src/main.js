@@ -40,8 +40,8 @@ if (sandbox) {
   await sandbox.waitForCallStatus(callSid, "completed");
   console.log(`Sandbox at ${sandbox.url}. Called ${phoneNumber} and pressed 1:`);
   for (const line of formatTranscript(await sandbox.transcript(callSid))) console.log(`  ${line}`);
-  console.log(`Call it yourself: curl --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} ${sandbox.url}/_sandbox/calls/inbound`);
-  console.log(`  then press keys: curl -d Digits=2 ${sandbox.url}/_sandbox/calls/CA…/digits`);
+  console.log(`Call it yourself: curl -H 'X-Sandbox-Control: 1' --data-urlencode From=+15558675310 --data-urlencode To=${phoneNumber} ${sandbox.url}/_sandbox/calls/inbound`);
+  console.log(`  then press keys: curl -H 'X-Sandbox-Control: 1' -d Digits=2 ${sandbox.url}/_sandbox/calls/CA…/digits`);
 } else {
   console.log(`Call ${phoneNumber} from your phone.`);
 }

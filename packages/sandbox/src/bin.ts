@@ -1,11 +1,13 @@
 // `twilio-kit-sandbox`: starts the sandbox from a shell, with a SQLite file so data survives restarts.
 import { parseArgs } from "node:util";
+import { isLoopbackHost } from "./http/guards.js";
 import { createSandbox } from "./http/server.js";
 
 const USAGE = `Usage: twilio-kit-sandbox [options]
 
   --port <n>              listen port (default 4010; 0 picks a free one)
-  --host <addr>           listen address (default 127.0.0.1)
+  --host <addr>           listen address (default 127.0.0.1; any other than loopback exposes the
+                          control API and the auth token to the network: a warning is printed)
   --db <file>             SQLite file (default .twilio-sandbox.db; ":memory:" for none)
   --clock <real|manual>   real: statuses move on their own (default); manual: POST /_sandbox/clock/advance
   --public-base-url <url> sign webhooks for this origin (apps behind a tunnel or proxy)
@@ -46,6 +48,12 @@ async function main(): Promise<void> {
   if (values.clock !== "real" && values.clock !== "manual") {
     process.stderr.write(`--clock must be real or manual\n`);
     process.exit(2);
+  }
+  if (!isLoopbackHost(values.host)) {
+    // the control API has no authentication and hands out the auth token: say so before listening
+    process.stderr.write(
+      `twilio-kit-sandbox: warning: listening on ${values.host}, not on loopback. Anyone who can reach this address can read the auth token from /_sandbox/info, reset the data and send inbound messages and calls to your app. Use --host 127.0.0.1 unless you mean it.\n`,
+    );
   }
   const started = performance.now();
   const sandbox = createSandbox({

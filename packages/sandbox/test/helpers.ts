@@ -86,7 +86,8 @@ export async function api(
 export async function control(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}/_sandbox${path}`, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    // a bodiless POST (reset, hangup) marks itself as a script's request; JSON bodies need nothing more
+    headers: body === undefined ? (method === "GET" ? {} : { "X-Sandbox-Control": "1" }) : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

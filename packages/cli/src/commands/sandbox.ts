@@ -64,7 +64,8 @@ async function control(base: string, path: string, params: Record<string, string
   for (const [name, value] of Object.entries(params)) for (const v of [value].flat()) form.append(name, v);
   let response: Response;
   try {
-    response = await fetch(`${base}/_sandbox${path}`, { method: "POST", body: form, headers: { Accept: "application/json" } });
+    // the sandbox refuses form-encoded control requests without this header (cross-site form guard)
+    response = await fetch(`${base}/_sandbox${path}`, { method: "POST", body: form, headers: { Accept: "application/json", "X-Sandbox-Control": "1" } });
   } catch (error) {
     throw new CliError(`no sandbox at ${base} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})`, EXIT.network, "start one with `twk sandbox start`");
   }

@@ -1,10 +1,13 @@
 // The control API under /_sandbox/: what a test (or the CLI) does in place of a phone, a carrier
 // and a clock. Bodies are JSON or form-encoded; names are accepted as `From` or `from`.
-// It has no authentication: the sandbox listens on 127.0.0.1 unless told otherwise.
+// It has no authentication: the sandbox listens on 127.0.0.1 unless told otherwise. A request that
+// changes state needs a JSON body or the `X-Sandbox-Control` header (see guards.ts), so a web page
+// the developer visits cannot drive it with a cross-site form.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createAccount } from "../accounts/account.js";
 import { INVALID_PARAMETER, SandboxHttpError, badRequest } from "./errors.js";
 import { parseForm } from "./form.js";
+import { assertControlWrite } from "./guards.js";
 import { deliverInboundSms } from "../messages/inbound.js";
 import { forceMessageStatus } from "../messages/lifecycle.js";
 import { createNumber, findNumber } from "../numbers/number.js";
@@ -166,6 +169,8 @@ export async function handleControl(
   readBody: (req: IncomingMessage) => Promise<string>,
 ): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
+  // before anything runs or is read: a cross-site HTML form must not reset data or send inbound messages
+  assertControlWrite(req);
   const search = new URLSearchParams(searchText);
   const { ctx } = sandbox;
   const parts = path.split("/").filter(Boolean);

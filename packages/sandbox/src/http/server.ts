@@ -10,6 +10,8 @@ import { handleControl } from "./control.js";
 import { INVALID_PARAMETER, NOT_EMULATED, notFound, SandboxHttpError } from "./errors.js";
 import { createEvents } from "../engine/events.js";
 import { parseForm } from "./form.js";
+import { ClientAbortError, readBody } from "./body.js";
+import { assertAllowedHost } from "./guards.js";
 import { ROUTE_ROWS } from "../generated/routes.js";
 import { HANDLERS, REQUIRED_CODES } from "./registry.js";
 import { runMessageJob, runMessageNotice } from "../messages/lifecycle.js";
@@ -58,7 +60,6 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const TWILIO_HOST = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(?::\d+)?$/i;
 
 /** Creates a sandbox (storage, clock, server) without listening yet. */
@@ -137,14 +138,19 @@ export function createSandbox(options: SandboxOptions = {}) {
     const match = router.match(method, domain, path);
     if (match.kind === "none") throw notFound(path);
     if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
+    // credentials first: an anonymous client never gets its body parsed
+    const principal = auth.authenticate(req.headers.authorization);
     const body = await readBody(req);
     const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (body && contentType && contentType !== "application/x-www-form-urlencoded") {
       throw new SandboxHttpError(415, INVALID_PARAMETER, `Unsupported Content-Type ${contentType}: send application/x-www-form-urlencoded`);
     }
     const params = parseForm(search.slice(1));
-    for (const [name, values] of Object.entries(parseForm(body))) (params[name] ??= []).push(...values);
-    const principal = auth.authenticate(req.headers.authorization);
+    // one push per value: spreading 300,000 values of one name into push() overflows the stack
+    for (const [name, values] of Object.entries(parseForm(body))) {
+      const merged = (params[name] ??= []);
+      for (const value of values) merged.push(value);
+    }
     const { operation, pathParams } = match;
     assertRepresentable(negotiated.representation, operation, path);
     validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
@@ -165,18 +171,26 @@ export function createSandbox(options: SandboxOptions = {}) {
     const pathname = q === -1 ? raw : raw.slice(0, q);
     const search = q === -1 ? "" : raw.slice(q);
     try {
+      assertAllowedHost(req, listening);
       if (pathname === "/_sandbox" || pathname.startsWith("/_sandbox/")) {
         await handleControl(sandbox, req, res, pathname.slice("/_sandbox".length) || "/", search, readBody);
       } else {
         await handleApi(req, res, pathname, search);
       }
     } catch (error) {
+      // the client is gone: nothing to answer, nothing worth a log line
+      if (error instanceof ClientAbortError || res.destroyed || req.socket.destroyed) {
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         res.end();
         return;
       }
       await store.flushed().catch(() => undefined);
       if (error instanceof SandboxHttpError) {
+        // after a 413 the rest of the body is not read: close the connection instead of draining it
+        if (error.status === 413) res.setHeader("Connection", "close");
         writeError(res, representationOf(req), error.toBody());
       } else {
         // never echo the request (it may carry credentials): the message and the route are enough
@@ -188,6 +202,8 @@ export function createSandbox(options: SandboxOptions = {}) {
 
   let server: Server | undefined;
   let baseUrl = "";
+  // the address and port requests must name in their Host header (DNS-rebinding guard)
+  let listening: { host: string; port: number } | undefined;
 
   const sandbox = {
     ctx,
@@ -223,6 +239,7 @@ export function createSandbox(options: SandboxOptions = {}) {
       const address = server.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       baseUrl = `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`;
+      listening = { host, port: address.port };
       clock.start();
       return baseUrl;
     },
@@ -244,27 +261,7 @@ export function createSandbox(options: SandboxOptions = {}) {
 /** A sandbox instance (see `createSandbox`). */
 export type Sandbox = ReturnType<typeof createSandbox>;
 
-/** Reads a request body up to 1 MiB. @throws SandboxHttpError 413 beyond that */
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let isTooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        isTooLarge = true;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (isTooLarge) reject(new SandboxHttpError(413, INVALID_PARAMETER, "Request body larger than 1 MiB"));
-      else resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", reject);
-  });
-}
+export { readBody };
 
 /** Writes a JSON response. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
