@@ -13,6 +13,7 @@ import { transcriptOf } from "./voice/interpreter.js";
 import { hangUp } from "./voice/lifecycle.js";
 import { latestVerificationCode } from "./verify/codes.js";
 import type { WebhookDelivery } from "./outbound/webhook.js";
+import { keyColumns } from "./engine/keys.js";
 
 export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_PHONE_NUMBER, createSandbox } from "./http/server.js";
 export { emulatedRoutes } from "./http/registry.js";
@@ -164,7 +165,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         (filter.to === undefined || doc.to === filter.to) && (filter.from === undefined || doc.from === filter.from) && (filter.direction === undefined || doc.direction === filter.direction);
       return waitFor(
         `a message matching ${JSON.stringify(filter)}`,
-        () => store.list("message", { key1: filter.to, key2: filter.from, order: "desc", limit: 200 }).map((row) => settleMessage(ctx, row.doc)).find(fits),
+        () => store.list("message", { ...keyColumns("message", { to: filter.to, from: filter.from }), order: "desc", limit: 200 }).map((row) => settleMessage(ctx, row.doc)).find(fits),
         (event) => {
           if (event.type !== "message.created") return undefined;
           const doc = loadMessage(ctx, event.sid as string);

@@ -3,6 +3,7 @@ import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { rfc2822 } from "../engine/util.js";
 import { randomAuthToken } from "./keys-secret.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** A stored account; `auth_token` is part of the wire object (Twilio returns it). */
 export interface AccountDoc extends Doc {
@@ -78,12 +79,17 @@ export function createAccount(ctx: Context, options: { sid?: string; authToken?:
     uri: `/2010-04-01/Accounts/${sid}.json`,
     _parent: options.parentSid ?? null,
   };
-  ctx.store.insert("account", doc, { account_sid: doc.owner_account_sid, key1: doc.friendly_name, key2: doc.status });
+  ctx.store.insert("account", doc, accountKeys(doc));
   ctx.invalidateAuth();
   return doc;
 }
 
 export function saveAccount(ctx: Context, doc: AccountDoc): void {
-  ctx.store.update("account", doc, { account_sid: doc.owner_account_sid, key1: doc.friendly_name, key2: doc.status });
+  ctx.store.update("account", doc, accountKeys(doc));
   ctx.invalidateAuth();
+}
+
+/** Indexed columns of an account: its owner (itself, or the parent of a subaccount), name and status. */
+export function accountKeys(doc: AccountDoc) {
+  return { account_sid: doc.owner_account_sid, ...keyColumns("account", { friendlyName: doc.friendly_name, status: doc.status }) };
 }

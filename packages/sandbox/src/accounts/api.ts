@@ -6,6 +6,7 @@ import { badRequest, SandboxHttpError } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import { createAccount, saveAccount, type AccountDoc } from "./account.js";
 import { assertAccess } from "./auth.js";
+import { keyColumns } from "../engine/keys.js";
 
 function accountWire(doc: Doc): Record<string, unknown> {
   return toWire(doc);
@@ -33,8 +34,8 @@ export const accountHandlers: Record<string, Handler> = {
       filters,
       // the owner column of a subaccount is its parent: a subaccount lists only itself
       query: self._parent
-        ? { accountSid: self._parent, fields: { sid: self.sid }, key1: friendlyName, key2: status, order: "asc" }
-        : { accountSid: principal.accountSid, key1: friendlyName, key2: status, order: "asc" },
+        ? { accountSid: self._parent, fields: { sid: self.sid }, ...keyColumns("account", { friendlyName, status }), order: "asc" }
+        : { accountSid: principal.accountSid, ...keyColumns("account", { friendlyName, status }), order: "asc" },
       map: accountWire,
     });
     return { status: 200, body };

@@ -11,6 +11,7 @@ import { findService } from "../messaging-services/service.js";
 import { insertMessage, loadMessage, setMessageStatus, settle } from "./lifecycle.js";
 import { IN_FLIGHT, save, wireMessage, type MessageDoc } from "./message.js";
 import { parseSendAt, validateOutbound } from "./validate.js";
+import { keyColumns } from "../engine/keys.js";
 
 function dateFilter(value: string, name: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
@@ -86,7 +87,7 @@ export const messageHandlers: Record<string, Handler> = {
       listKey: "messages",
       filters,
       map: (doc) => wireMessage(settle(doc as MessageDoc, nowMs)),
-      query: { accountSid: account.sid, key1: filters.To, key2: filters.From, dateFrom, dateTo, order: "desc" },
+      query: { accountSid: account.sid, ...keyColumns("message", { to: filters.To, from: filters.From }), dateFrom, dateTo, order: "desc" },
     });
     return { status: 200, body };
   },

@@ -2,6 +2,7 @@
 import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { bareNumber } from "../engine/util.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** Message statuses (OAI `message_enum_status`). */
 export type MessageStatus =
@@ -81,7 +82,7 @@ export function sentMsOf(doc: MessageDoc): number | null {
 }
 
 export function keysOf(doc: MessageDoc) {
-  return { account_sid: doc.account_sid, key1: doc.to, key2: doc.from, date_ms: sentMsOf(doc) };
+  return { account_sid: doc.account_sid, ...keyColumns("message", { to: doc.to, from: doc.from }), date_ms: sentMsOf(doc) };
 }
 
 // owner, To and From never change after creation: only the data and the sent date are rewritten

@@ -5,6 +5,7 @@ import { badRequest, notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import type { NumberDoc } from "../numbers/number.js";
 import { ORIGIN, ownedService, poolKey, wireSender, type SenderDoc } from "./service.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** Handlers of the PhoneNumber operations of a service. */
 export const phoneNumberHandlers: Record<string, Handler> = {
@@ -41,7 +42,7 @@ export const phoneNumberHandlers: Record<string, Handler> = {
       ],
       _pn: pnSid,
     };
-    ctx.store.insert("service_sender", doc, { account_sid: doc.account_sid, parent_sid: service.sid, key1: doc.phone_number });
+    ctx.store.insert("service_sender", doc, { account_sid: doc.account_sid, parent_sid: service.sid, ...keyColumns("service_sender", { phoneNumber: doc.phone_number }) });
     return { status: 201, body: wireSender(doc) };
   },
   ListPhoneNumber({ ctx, params, path, principal, rawPath }) {

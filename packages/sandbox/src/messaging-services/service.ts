@@ -3,6 +3,7 @@ import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { first, type Params } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
+import { keyColumns } from "../engine/keys.js";
 
 export const ORIGIN = "https://messaging.twilio.com";
 
@@ -53,7 +54,7 @@ export const BOOLEANS: Record<string, string> = {
 export const URL_FIELDS = new Set(["inbound_request_url", "fallback_url", "status_callback"]);
 
 export function serviceKeys(doc: ServiceDoc) {
-  return { account_sid: doc.account_sid, key1: doc.friendly_name };
+  return { account_sid: doc.account_sid, ...keyColumns("messaging_service", { friendlyName: doc.friendly_name }) };
 }
 
 export function applyParams(doc: ServiceDoc, params: Params): void {

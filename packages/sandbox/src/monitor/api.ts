@@ -6,6 +6,7 @@ import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import type { Doc } from "../engine/store.js";
 import { first } from "../engine/util.js";
+import { keyColumns } from "../engine/keys.js";
 
 function listItem(doc: Doc): Record<string, unknown> {
   const wire = toWire(doc);
@@ -34,7 +35,7 @@ export const monitorHandlers: Record<string, Handler> = {
       filters,
       query: {
         accountSid: principal.accountSid,
-        key2: filters.LogLevel,
+        ...keyColumns("alert", { logLevel: filters.LogLevel }),
         dateFrom: dateParam(filters.StartDate, "StartDate"),
         dateTo: dateParam(filters.EndDate, "EndDate"),
         order: "desc",

@@ -7,6 +7,7 @@ import { badRequest, SandboxHttpError } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import { pickNumber } from "./available-api.js";
 import { applySettable, createNumber, findNumber, ownedNumber, saveNumber } from "./number.js";
+import { keyColumns } from "../engine/keys.js";
 
 const createHandler: Handler = ({ ctx, params, path, principal }) => {
   const account = assertAccess(ctx, principal, path.AccountSid!);
@@ -35,7 +36,7 @@ const listHandler: Handler = ({ ctx, params, path, principal, operation }) => {
     path: operation.path.replace("{AccountSid}", account.sid),
     listKey: "incoming_phone_numbers",
     filters,
-    query: { accountSid: account.sid, key1: phoneNumber, key2: friendlyName, order: "asc" },
+    query: { accountSid: account.sid, ...keyColumns("number", { phoneNumber, friendlyName }), order: "asc" },
   });
   return { status: 200, body };
 };

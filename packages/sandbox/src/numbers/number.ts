@@ -3,6 +3,7 @@ import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { first, formatNumber, rfc2822, type Params } from "../engine/util.js";
 import { notFound } from "../http/errors.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** A stored IncomingPhoneNumber. */
 export interface NumberDoc extends Doc {
@@ -103,15 +104,20 @@ export function createNumber(ctx: Context, options: NumberOptions): NumberDoc {
     bundle_sid: null,
     status: "in-use",
   };
-  ctx.store.insert("number", doc, { account_sid: doc.account_sid, key1: doc.phone_number, key2: doc.friendly_name });
+  ctx.store.insert("number", doc, numberKeys(doc));
   return doc;
 }
 
 export function saveNumber(ctx: Context, doc: NumberDoc): void {
-  ctx.store.update("number", doc, { account_sid: doc.account_sid, key1: doc.phone_number, key2: doc.friendly_name });
+  ctx.store.update("number", doc, numberKeys(doc));
 }
 
-/** The owned number with this E.164 value, in any account. */
+/** Indexed columns of a number: its owner, E.164 value and friendly name. */
+export function numberKeys(doc: NumberDoc) {
+  return { account_sid: doc.account_sid, ...keyColumns("number", { phoneNumber: doc.phone_number, friendlyName: doc.friendly_name }) };
+}
+
+/** The owned number with this E.164 value, in any account (key1 of a number is its E.164 value). */
 export function findNumber(ctx: Context, phoneNumber: string): NumberDoc | undefined {
   return ctx.store.findByKey1<NumberDoc>("number", phoneNumber)[0];
 }

@@ -1,6 +1,7 @@
 // The codes Verify sent, for tests: Verify's API never returns them.
 import type { Context } from "../engine/context.js";
 import { settle, type VerificationCodeInfo, type VerificationDoc } from "./verification.js";
+import { keyColumns } from "../engine/keys.js";
 
 /**
  * Codes sent so far, newest first: of one To and/or service, or every one (up to `limit`).
@@ -12,7 +13,7 @@ export function verificationCodes(ctx: Context, filter: { to?: string; serviceSi
     const doc = ctx.store.get<VerificationDoc>("verification", filter.verificationSid);
     docs = doc && (filter.to === undefined || doc.to === filter.to) && (filter.serviceSid === undefined || doc.service_sid === filter.serviceSid) ? [doc] : [];
   } else {
-    docs = ctx.store.list<VerificationDoc>("verification", { key1: filter.to, parentSid: filter.serviceSid, order: "desc", limit: filter.limit ?? 100 }).map((row) => row.doc);
+    docs = ctx.store.list<VerificationDoc>("verification", { ...keyColumns("verification", { to: filter.to }), parentSid: filter.serviceSid, order: "desc", limit: filter.limit ?? 100 }).map((row) => row.doc);
   }
   return docs
     .map((doc) => settle(ctx, doc))

@@ -3,6 +3,7 @@ import type { Context } from "../engine/context.js";
 import type { Params } from "../engine/util.js";
 import { bool, integer, invalid, notFoundVerify, sidParam, text } from "./params.js";
 import { ORIGIN, type VerifyServiceDoc } from "./verification.js";
+import { keyColumns } from "../engine/keys.js";
 
 export const SERVICE_SUBRESOURCES: Record<string, string> = {
   verification_checks: "VerificationCheck",
@@ -54,7 +55,7 @@ export function applyServiceParams(doc: Record<string, any>, params: Params): vo
 }
 
 export function saveService(ctx: Context, doc: VerifyServiceDoc, isNew: boolean): void {
-  const keys = { account_sid: doc.account_sid, key1: doc.friendly_name, date_ms: Date.parse(doc.date_created as string) };
+  const keys = { account_sid: doc.account_sid, ...keyColumns("verify_service", { friendlyName: doc.friendly_name }), date_ms: Date.parse(doc.date_created as string) };
   if (isNew) ctx.store.insert("verify_service", doc, keys);
   else ctx.store.update("verify_service", doc, keys);
 }

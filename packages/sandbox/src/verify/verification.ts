@@ -5,6 +5,7 @@ import { toWire } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { isE164, iso8601 } from "../engine/util.js";
 import { invalid } from "./params.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** Verify's "invalid parameter" code (https://www.twilio.com/docs/api/errors/60200). */
 export const VERIFY_INVALID_PARAMETER = 60200;
@@ -70,7 +71,7 @@ export interface VerificationCodeInfo {
 }
 
 export function saveVerification(ctx: Context, doc: VerificationDoc, isNew: boolean): void {
-  const keys = { account_sid: doc.account_sid, parent_sid: doc.service_sid, key1: doc.to, key2: doc.status, date_ms: doc._createdMs };
+  const keys = { account_sid: doc.account_sid, parent_sid: doc.service_sid, ...keyColumns("verification", { to: doc.to, status: doc.status }), date_ms: doc._createdMs };
   if (isNew) ctx.store.insert("verification", doc, keys);
   else ctx.store.update("verification", doc, keys);
 }
@@ -88,7 +89,7 @@ export function settle(ctx: Context, doc: VerificationDoc): VerificationDoc {
 
 /** The live (pending, unexpired) verification of a To in a service, if any. */
 export function pendingFor(ctx: Context, serviceSid: string, to: string): VerificationDoc | undefined {
-  const rows = ctx.store.list<VerificationDoc>("verification", { parentSid: serviceSid, key1: to, key2: "pending", order: "desc", limit: 10 });
+  const rows = ctx.store.list<VerificationDoc>("verification", { parentSid: serviceSid, ...keyColumns("verification", { to, status: "pending" }), order: "desc", limit: 10 });
   let live: VerificationDoc | undefined;
   for (const row of rows) if (settle(ctx, row.doc).status === "pending") live ??= row.doc;
   return live;

@@ -7,6 +7,7 @@ import type { Handler } from "../http/handler.js";
 import { invalid, notFoundVerify, text } from "./params.js";
 import { ownedService, serviceUrl } from "./service.js";
 import { CHANNELS, makeCode, MAX_SEND_ATTEMPTS, MAX_SENDS, pendingFor, saveVerification, settle, validateTo, verificationWire, VERIFICATION_TTL_MS, type SendAttempt, type VerificationDoc } from "./verification.js";
+import { keyColumns } from "../engine/keys.js";
 
 const createVerification: Handler = ({ ctx, params, path, principal, rawPath }) => {
   const account = assertAccess(ctx, principal, principal.accountSid);
@@ -30,7 +31,7 @@ const createVerification: Handler = ({ ctx, params, path, principal, rawPath }) 
 
   const nowMs = ctx.clock.now();
   // 5 sends to one To within 10 minutes, whichever verifications they belong to
-  const recent = ctx.store.list<VerificationDoc>("verification", { parentSid: service.sid, key1: to, dateFrom: nowMs - VERIFICATION_TTL_MS, order: "desc", limit: 50 });
+  const recent = ctx.store.list<VerificationDoc>("verification", { parentSid: service.sid, ...keyColumns("verification", { to }), dateFrom: nowMs - VERIFICATION_TTL_MS, order: "desc", limit: 50 });
   const sends = recent.reduce((count, row) => count + row.doc._sendTimesMs.filter((ms) => nowMs - ms < VERIFICATION_TTL_MS).length, 0);
   if (sends >= MAX_SENDS) throw new SandboxHttpError(429, MAX_SEND_ATTEMPTS, "Max send attempts reached");
 

@@ -12,6 +12,7 @@ import { FINAL, insertCall, load, save, type CallDoc } from "./call.js";
 import { fetchDocument, runDocument } from "./interpreter.js";
 import { finish } from "./lifecycle.js";
 import type { Context } from "../engine/context.js";
+import { keyColumns } from "../engine/keys.js";
 
 const MAGIC_TO: Record<string, [number, string]> = {
   "+15005550001": [21217, "Phone number +15005550001 is not a valid phone number"],
@@ -102,8 +103,7 @@ export const callHandlers: Record<string, Handler> = {
       filters,
       query: {
         accountSid: account.sid,
-        key1: filters.To,
-        key2: filters.From,
+        ...keyColumns("call", { to: filters.To, from: filters.From }),
         parentSid: filters.ParentCallSid,
         fields: filters.Status ? { status: filters.Status } : undefined,
         order: "desc",

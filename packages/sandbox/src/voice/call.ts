@@ -4,6 +4,7 @@ import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { bareNumber, formatNumber, rfc2822 } from "../engine/util.js";
 import { SandboxHttpError } from "../http/errors.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** Call statuses (OAI `call_enum_status`). */
 export type CallStatus = "queued" | "ringing" | "in-progress" | "completed" | "busy" | "failed" | "no-answer" | "canceled";
@@ -74,7 +75,7 @@ export const OUTCOME_RULES: Record<string, CallDoc["_outcome"]> = {
 export const SIP_CODES: Record<string, string> = { completed: "200", busy: "486", "no-answer": "487", failed: "500", canceled: "487" };
 
 export function keysOf(doc: CallDoc) {
-  return { account_sid: doc.account_sid, parent_sid: doc.parent_call_sid, key1: doc.to, key2: doc.from, date_ms: doc._startMs ?? null };
+  return { account_sid: doc.account_sid, parent_sid: doc.parent_call_sid, ...keyColumns("call", { to: doc.to, from: doc.from }), date_ms: doc._startMs ?? null };
 }
 
 export function save(ctx: Context, doc: CallDoc): void {
