@@ -112,7 +112,9 @@ describe("the official twilio client against the sandbox", () => {
     expect(accounts.map((account) => account.sid)).toEqual(expect.arrayContaining([sandbox.accountSid, sub.sid]));
     const key = await client.newKeys.create({ friendlyName: "oracle key" });
     const keyed = twilio(key.sid, key.secret, { accountSid: sandbox.accountSid, httpClient: createRewritingClient(sandbox.url) as never });
-    expect((await keyed.api.v2010.accounts(sandbox.accountSid).fetch()).sid).toBe(sandbox.accountSid);
+    // a standard key reaches the account's resources but not the Account itself (Twilio: 401, 20003)
+    expect((await keyed.messages.list({ limit: 1 })).every((message) => message.accountSid === sandbox.accountSid)).toBe(true);
+    await expect(keyed.api.v2010.accounts(sandbox.accountSid).fetch()).rejects.toMatchObject({ status: 401, code: 20003 });
     expect((await client.keys.list()).map((item) => item.sid)).toContain(key.sid);
   });
 
