@@ -313,3 +313,101 @@ describe("flow: an Express app answers an inbound SMS through Conversations", ()
     expect(history.map((m) => [m.index, m.author])).toEqual([[0, HANDSET], [1, "support-bot"]]);
   });
 });
+
+describe("pre-event hooks, conversation webhooks and autocreation", () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let answer: (path: string, params: Record<string, string>) => { status?: number; type?: string; body?: string };
+  beforeEach(async () => {
+    answer = () => ({ type: "text/plain", body: "" });
+    receiver = await startReceiver((request) => answer(request.path, request.params));
+  });
+  afterEach(() => receiver.close());
+
+  const preHooks = (filters: string[]) =>
+    ok("POST", "/v1/Configuration/Webhooks", "/v1/Configuration/Webhooks", 200, { PreWebhookUrl: `${receiver.url}/pre`, PostWebhookUrl: `${receiver.url}/post`, Filters: filters });
+
+  it("lets onMessageAdd block a message with a non-2xx answer", async () => {
+    await preHooks(["onMessageAdd", "onMessageAdded"]);
+    answer = (path) => (path === "/pre" ? { status: 403, body: "no" } : {});
+    const conversation = await createConversation();
+    const blocked = await call("POST", `/v1/Conversations/${conversation.sid}/Messages`, { Body: "spam" }, WEBHOOKS_ON);
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.code).toBe(20403);
+    expect(receiver.received.map((r) => r.path)).toEqual(["/pre"]);
+    expect(receiver.received[0]!.params).toMatchObject({ EventType: "onMessageAdd", Body: "spam", ConversationSid: conversation.sid });
+    expect((await ok("GET", "/v1/Conversations/{ConversationSid}/Messages", `/v1/Conversations/${conversation.sid}/Messages`, 200)).messages).toEqual([]);
+  });
+
+  it("lets onMessageAdd modify a message with a JSON answer, and onConversationAdd a conversation", async () => {
+    await preHooks(["onMessageAdd", "onConversationAdd"]);
+    answer = (path, params) =>
+      path !== "/pre"
+        ? {}
+        : params.EventType === "onMessageAdd"
+          ? { type: "application/json", body: JSON.stringify({ body: `[redacted] ${params.Body!.length} chars`, attributes: { checked: true } }) }
+          : { type: "application/json", body: JSON.stringify({ friendly_name: "Renamed by the hook" }) };
+    const conversation = await createConversation({ FriendlyName: "Original" }, WEBHOOKS_ON);
+    expect(conversation.friendly_name).toBe("Renamed by the hook");
+    const message = await addMessage(conversation.sid, { Body: "card 4111" }, WEBHOOKS_ON);
+    expect(message).toMatchObject({ body: "[redacted] 9 chars", attributes: '{"checked":true}' });
+  });
+
+  it("drops an inbound SMS that onMessageAdd blocks", async () => {
+    await preHooks(["onMessageAdd"]);
+    answer = (path) => (path === "/pre" ? { status: 500 } : {});
+    const conversation = await createConversation();
+    await smsParticipant(conversation.sid);
+    const inbound = await control(sandbox.url, "POST", "/messages/inbound", { From: HANDSET, To: sandbox.phoneNumber, Body: "blocked" });
+    expect(inbound.status).toBe(201);
+    expect((await ok("GET", "/v1/Conversations/{ConversationSid}/Messages", `/v1/Conversations/${conversation.sid}/Messages`, 200)).messages).toEqual([]);
+  });
+
+  it("manages conversation-scoped webhooks and delivers to webhook and trigger targets", async () => {
+    const conversation = await createConversation();
+    const base = `/v1/Conversations/${conversation.sid}/Webhooks`;
+    const hook = await ok("POST", "/v1/Conversations/{ConversationSid}/Webhooks", base, 201, { Target: "webhook", "Configuration.Url": `${receiver.url}/scoped`, "Configuration.Method": "POST", "Configuration.Filters": ["onMessageAdded"] });
+    expect(hook.sid).toMatch(/^WH[0-9a-f]{32}$/);
+    expect(hook.configuration).toEqual({ url: `${receiver.url}/scoped`, method: "post", filters: ["onMessageAdded"] });
+    await ok("POST", "/v1/Conversations/{ConversationSid}/Webhooks", base, 201, { Target: "trigger", "Configuration.Url": `${receiver.url}/trigger`, "Configuration.Triggers": ["help"] });
+    const studio = await ok("POST", "/v1/Conversations/{ConversationSid}/Webhooks", base, 201, { Target: "studio", "Configuration.FlowSid": `FW${"0".repeat(32)}` });
+    expect((await ok("GET", "/v1/Conversations/{ConversationSid}/Webhooks", base, 200)).webhooks).toHaveLength(3);
+    expect(await ok("GET", "/v1/Conversations/{ConversationSid}/Webhooks/{Sid}", `${base}/${hook.sid}`, 200)).toEqual(hook);
+    expect((await call("DELETE", `${base}/${studio.sid}`)).status).toBe(204);
+    expect((await call("POST", base, { Target: "webhook" })).body.message).toContain("Configuration.Url");
+    await addMessage(conversation.sid, { Body: "hello" }, WEBHOOKS_ON);
+    await addMessage(conversation.sid, { Body: "I need help" }, WEBHOOKS_ON);
+    expect(receiver.received.map((r) => `${r.path} ${r.params.Body}`)).toEqual(["/scoped hello", "/scoped I need help", "/trigger I need help"]);
+    expect(receiver.received[0]!.params.WebhookSid).toBe(hook.sid);
+    expect(await isSigned(receiver.received[0]!, sandbox.authToken)).toBe(true);
+  });
+
+  it("autocreates a conversation for an SMS from an unknown address to a configured number", async () => {
+    const config = await ok("POST", "/v1/Configuration/Addresses", "/v1/Configuration/Addresses", 201, {
+      Type: "sms",
+      Address: sandbox.phoneNumber,
+      "AutoCreation.Enabled": "true",
+      "AutoCreation.Type": "webhook",
+      "AutoCreation.WebhookUrl": `${receiver.url}/auto`,
+      "AutoCreation.WebhookFilters": ["onParticipantAdded", "onMessageAdded"],
+    });
+    expect(config.auto_creation).toMatchObject({ enabled: true, type: "webhook", webhook_filters: ["onParticipantAdded", "onMessageAdded"] });
+    expect((await ok("GET", "/v1/Configuration/Addresses", "/v1/Configuration/Addresses", 200)).address_configurations).toHaveLength(1);
+    await control(sandbox.url, "POST", "/messages/inbound", { From: HANDSET, To: sandbox.phoneNumber, Body: "First contact" });
+    const [conversation] = (await ok("GET", "/v1/Conversations", "/v1/Conversations", 200)).conversations;
+    expect(conversation).toBeDefined();
+    const participants = (await ok("GET", "/v1/Conversations/{ConversationSid}/Participants", `/v1/Conversations/${conversation.sid}/Participants`, 200)).participants;
+    expect(participants.map((p: { messaging_binding: unknown }) => p.messaging_binding)).toEqual([{ type: "sms", address: HANDSET, proxy_address: sandbox.phoneNumber }]);
+    expect(receiver.received.map((r) => r.params.EventType)).toEqual(["onParticipantAdded", "onMessageAdded"]);
+    expect(receiver.received[1]!.params).toMatchObject({ Body: "First contact", Source: "SMS", ConversationSid: conversation.sid });
+    // the second SMS follows the binding into the same conversation
+    await control(sandbox.url, "POST", "/messages/inbound", { From: HANDSET, To: sandbox.phoneNumber, Body: "Again" });
+    expect((await ok("GET", "/v1/Conversations", "/v1/Conversations", 200)).conversations).toHaveLength(1);
+    expect((await call("DELETE", `/v1/Configuration/Addresses/${config.sid}`)).status).toBe(204);
+  });
+
+  it("refuses an address configuration for a number the account does not own", async () => {
+    const response = await call("POST", "/v1/Configuration/Addresses", { Type: "sms", Address: "+15558670000", "AutoCreation.Enabled": "true" });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain("not a phone number of this account");
+  });
+});

@@ -2,6 +2,7 @@
 // on both route families: `/v1/Conversations` (the account's default service) and
 // `/v1/Services/{ChatServiceSid}/Conversations`.
 import { assertAccess } from "../accounts/auth.js";
+import type { Context } from "../engine/context.js";
 import { pageOf } from "../engine/context.js";
 import { first, iso8601, type Params } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
@@ -20,8 +21,9 @@ import {
   wireService,
   type ConversationDoc,
   type ConversationState,
+  type ConvServiceDoc,
 } from "./model.js";
-import { applyWebhookParams, conversationParams, sendPostEvent, wireAccountWebhooks, wireServiceWebhooks } from "./webhooks.js";
+import { applyWebhookParams, conversationParams, runPreEvent, sendPostEvent, wireAccountWebhooks, wireServiceWebhooks } from "./webhooks.js";
 
 const STATES: readonly ConversationState[] = ["inactive", "active", "closed"];
 const MAX_TEXT = 256;
@@ -74,6 +76,15 @@ function durationMs(value: string, name: string): number {
   if (!match || value === "P" || value.endsWith("T")) throw badRequest(INVALID_PARAMETER, `${name} must be an ISO 8601 duration such as PT10M`);
   const [, d = "0", h = "0", m = "0", s = "0"] = match;
   return (((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+}
+
+/** Applies what a pre-event hook changed (`friendly_name`, `unique_name`, `attributes`), with the same checks as params. */
+function applyChanges(request: HandlerRequest, doc: ConversationDoc, changes: Record<string, string>): void {
+  const params: Params = {};
+  if (changes.friendly_name !== undefined) params.FriendlyName = [changes.friendly_name];
+  if (changes.unique_name !== undefined) params.UniqueName = [changes.unique_name];
+  if (changes.attributes !== undefined) params.Attributes = [changes.attributes];
+  applyConversationParams({ ...request, params }, doc);
 }
 
 /** Applies the settable params of a conversation (create and update). */
@@ -173,12 +184,10 @@ function deleteConversation(request: HandlerRequest, doc: ConversationDoc): void
   ctx.store.removeChildren("conv_message", doc.sid);
 }
 
-/** Creates a conversation in a service; sends `onConversationAdded`. Used by the API and by autocreation. */
-export async function createConversation(request: HandlerRequest): Promise<ConversationDoc> {
-  const { ctx } = request;
-  const service = serviceOf(request);
+/** A new active conversation of a service, not stored yet. */
+export function newConversationDoc(ctx: Context, service: ConvServiceDoc): ConversationDoc {
   const now = iso8601(ctx.clock.now());
-  const doc: ConversationDoc = {
+  return {
     sid: ctx.sid("CH"),
     account_sid: service.account_sid,
     chat_service_sid: service.sid,
@@ -193,10 +202,23 @@ export async function createConversation(request: HandlerRequest): Promise<Conve
     _closedAtMs: null,
     _nextIndex: 0,
   };
+}
+
+/** Creates a conversation in a service; sends `onConversationAdded`. Used by the API and by autocreation. */
+export async function createConversation(request: HandlerRequest): Promise<ConversationDoc> {
+  const { ctx } = request;
+  const service = serviceOf(request);
+  const doc = newConversationDoc(ctx, service);
   applyConversationParams(request, doc);
+  if (isWebhookEnabled(request)) {
+    const pre: Record<string, string> = { ...conversationParams(doc) };
+    delete pre.ConversationSid;
+    const changes = await runPreEvent(ctx, service, "onConversationAdd", "API", service.sid, pre);
+    applyChanges(request, doc, changes);
+  }
   ctx.store.insert("conversation", doc, conversationKeys(doc));
   ctx.events.emit({ type: "conversation.created", at: ctx.clock.now(), sid: doc.sid, serviceSid: service.sid, accountSid: doc.account_sid });
-  if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onConversationAdded", "API", doc.sid, conversationParams(doc));
+  if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onConversationAdded", "API", doc.sid, conversationParams(doc), doc);
   return doc;
 }
 
@@ -236,8 +258,8 @@ export const conversationHandlers: Record<string, Handler> = {
     doc.date_updated = iso8601(ctx.clock.now());
     saveConversation(ctx, doc);
     if (isWebhookEnabled(request)) {
-      await sendPostEvent(ctx, service, "onConversationUpdated", "API", doc.sid, conversationParams(doc));
-      if (doc.state !== before) await sendPostEvent(ctx, service, "onConversationStateUpdated", "API", doc.sid, { ...conversationParams(doc), StateFrom: before, StateTo: doc.state, Reason: "API" });
+      await sendPostEvent(ctx, service, "onConversationUpdated", "API", doc.sid, conversationParams(doc), doc);
+      if (doc.state !== before) await sendPostEvent(ctx, service, "onConversationStateUpdated", "API", doc.sid, { ...conversationParams(doc), StateFrom: before, StateTo: doc.state, Reason: "API" }, doc);
     }
     return { status: 200, body: wireConversation(doc, request.path.ChatServiceSid) };
   },
@@ -246,7 +268,7 @@ export const conversationHandlers: Record<string, Handler> = {
     const service = serviceOf(request);
     const doc = loadConversation(ctx, service, request.path.Sid!);
     ctx.store.transaction(() => deleteConversation(request, doc));
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onConversationRemoved", "API", doc.sid, conversationParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onConversationRemoved", "API", doc.sid, conversationParams(doc), doc);
     return { status: 204 };
   },
 };

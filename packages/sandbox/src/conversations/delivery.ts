@@ -4,12 +4,15 @@
 // message, authored by that address, instead of going to the number's SmsUrl.
 import type { Context } from "../engine/context.js";
 import { iso8601 } from "../engine/util.js";
+import { SandboxHttpError } from "../http/errors.js";
 import { insertMessage } from "../messages/lifecycle.js";
 import type { MessageDoc } from "../messages/message.js";
 import type { WebhookDelivery } from "../outbound/webhook.js";
 import { participantsOf, saveConversation, type ConversationDoc, type ConvMessageDoc, type ConvServiceDoc } from "./model.js";
+import { autoCreationFor } from "./addresses-api.js";
+import { autoCreateConversation } from "./autocreate.js";
 import { boundParticipant } from "./participants-api.js";
-import { messageParams, sendPostEvent, type EventSource } from "./webhooks.js";
+import { messageParams, runPreEvent, sendPostEvent, type EventSource } from "./webhooks.js";
 
 /** What a new conversation message carries. */
 export interface NewConvMessage {
@@ -22,22 +25,42 @@ export interface NewConvMessage {
   isWebhookEnabled: boolean;
 }
 
-/** Adds a message to a conversation, delivers it to SMS participants and sends `onMessageAdded`. */
-export async function addConversationMessage(ctx: Context, service: ConvServiceDoc, conversation: ConversationDoc, input: NewConvMessage): Promise<{ doc: ConvMessageDoc; delivery?: WebhookDelivery }> {
+/** The outcome of adding a message: the message (none when a pre-event hook blocked it) and the webhook deliveries. */
+export interface AddedMessage {
+  doc?: ConvMessageDoc;
+  deliveries: WebhookDelivery[];
+}
+
+/**
+ * Adds a message to a conversation: runs `onMessageAdd` (which may block or modify it), stores it with
+ * the next index, delivers it to SMS participants and sends `onMessageAdded`.
+ * @throws SandboxHttpError 403 (20403) when a pre-event hook blocks an API action
+ */
+export async function addConversationMessage(ctx: Context, service: ConvServiceDoc, conversation: ConversationDoc, input: NewConvMessage): Promise<AddedMessage> {
+  const deliveries: WebhookDelivery[] = [];
+  let { author: authorName, body, attributes } = input;
+  if (input.isWebhookEnabled) {
+    const pre: Record<string, string> = { AccountSid: conversation.account_sid, ChatServiceSid: service.sid, ConversationSid: conversation.sid, Author: authorName, Attributes: attributes };
+    if (body !== null) pre.Body = body;
+    const changes = await runPreEvent(ctx, service, "onMessageAdd", input.source, conversation.sid, pre);
+    authorName = changes.author ?? authorName;
+    body = changes.body ?? body;
+    attributes = changes.attributes ?? attributes;
+  }
   const nowMs = ctx.clock.now();
   const now = iso8601(nowMs);
   const participants = participantsOf(ctx, conversation.sid);
-  const author = participants.find((participant) => participant.identity === input.author || participant.messaging_binding?.address === input.author);
+  const author = participants.find((participant) => participant.identity === authorName || participant.messaging_binding?.address === authorName);
   const doc: ConvMessageDoc = {
     sid: ctx.sid("IM"),
     account_sid: conversation.account_sid,
     conversation_sid: conversation.sid,
     chat_service_sid: service.sid,
     index: conversation._nextIndex,
-    author: input.author,
-    body: input.body,
+    author: authorName,
+    body,
     media: input.media,
-    attributes: input.attributes,
+    attributes,
     participant_sid: author?.sid ?? null,
     date_created: now,
     date_updated: now,
@@ -45,7 +68,7 @@ export async function addConversationMessage(ctx: Context, service: ConvServiceD
     _smsSids: [],
   };
   ctx.store.transaction(() => {
-    // a message wakes an inactive conversation (its inactivity timer starts again from now)
+    // a message wakes an inactive conversation
     conversation._nextIndex += 1;
     if (conversation.state === "inactive") conversation.state = "active";
     conversation.date_updated = now;
@@ -56,7 +79,7 @@ export async function addConversationMessage(ctx: Context, service: ConvServiceD
         accountSid: conversation.account_sid,
         to: binding.address,
         from: binding.proxy_address,
-        body: input.body ?? "",
+        body: body ?? "",
         mediaUrls: [],
         direction: "outbound-api",
         statusCallback: null,
@@ -67,26 +90,38 @@ export async function addConversationMessage(ctx: Context, service: ConvServiceD
     saveConversation(ctx, conversation);
   });
   ctx.events.emit({ type: "conversation.message.added", at: nowMs, sid: doc.sid, conversationSid: conversation.sid, index: doc.index, author: doc.author, source: input.source, smsSids: doc._smsSids });
-  const delivery = input.isWebhookEnabled ? await sendPostEvent(ctx, service, "onMessageAdded", input.source, doc.sid, { ...messageParams(doc), Source: input.source }) : undefined;
-  return delivery ? { doc, delivery } : { doc };
+  if (input.isWebhookEnabled) deliveries.push(...(await sendPostEvent(ctx, service, "onMessageAdded", input.source, doc.sid, messageParams(doc), conversation)));
+  return { doc, deliveries };
 }
 
 /**
- * Routes an inbound SMS to the conversation its From/To pair is bound to; returns the conversation
- * message and the webhook delivery, or undefined when the pair is not bound (the SmsUrl gets it).
+ * Routes an inbound SMS to the conversation its From/To pair is bound to, or to a conversation it
+ * autocreates; resolves with what happened, or undefined (the number's SmsUrl gets the SMS then).
  */
-export async function routeInboundToConversation(ctx: Context, sms: MessageDoc): Promise<{ doc: ConvMessageDoc; delivery?: WebhookDelivery } | undefined> {
+export async function routeInboundToConversation(ctx: Context, sms: MessageDoc): Promise<AddedMessage | undefined> {
   const participant = boundParticipant({ ctx }, sms.from, sms.to);
-  if (!participant) return undefined;
+  if (!participant) {
+    const config = autoCreationFor({ ctx }, sms.account_sid, sms.to);
+    if (!config) return undefined;
+    const created = await autoCreateConversation(ctx, config, sms);
+    const added = await addSmsMessage(ctx, created.service, created.conversation, sms.from, sms.body);
+    return { ...added, deliveries: [...created.deliveries, ...added.deliveries] };
+  }
   const conversation = ctx.store.get<ConversationDoc>("conversation", participant.conversation_sid)!;
   const service = ctx.store.get<ConvServiceDoc>("conv_service", conversation.chat_service_sid);
   if (!service) return undefined;
-  return addConversationMessage(ctx, service, conversation, {
-    author: participant.messaging_binding!.address,
-    body: sms.body,
-    attributes: "{}",
-    media: null,
-    source: "SMS",
-    isWebhookEnabled: true,
-  });
+  return addSmsMessage(ctx, service, conversation, participant.messaging_binding!.address, sms.body);
+}
+
+/** Adds an SMS as a message of its author; a pre-event hook that blocks it drops the SMS, as at Twilio. */
+export async function addSmsMessage(ctx: Context, service: ConvServiceDoc, conversation: ConversationDoc, author: string, body: string): Promise<AddedMessage> {
+  try {
+    return await addConversationMessage(ctx, service, conversation, { author, body, attributes: "{}", media: null, source: "SMS", isWebhookEnabled: true });
+  } catch (error) {
+    if (error instanceof SandboxHttpError && error.code === 20403) {
+      ctx.events.emit({ type: "conversation.message.blocked", at: ctx.clock.now(), conversationSid: conversation.sid, author, reason: error.message });
+      return { deliveries: [] };
+    }
+    throw error;
+  }
 }

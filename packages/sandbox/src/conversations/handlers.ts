@@ -2,15 +2,18 @@
 // (`/v1/Services/{ChatServiceSid}/Conversations/…`) share the handlers of the default-service ones:
 // the path's ChatServiceSid selects the service, and the answer's URLs follow the route used.
 import type { Handler } from "../http/handler.js";
+import { addressHandlers } from "./addresses-api.js";
 import { conversationHandlers, conversationServiceHandlers } from "./api.js";
 import { conversationMessageHandlers } from "./messages-api.js";
 import { participantHandlers } from "./participants-api.js";
+import { scopedWebhookHandlers } from "./scoped-webhooks-api.js";
 
-const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers };
+const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers, ...scopedWebhookHandlers };
 
 /** Conversations handlers by operationId. */
 export const conversationsHandlers: Record<string, Handler> = {
   ...conversationServiceHandlers,
+  ...addressHandlers,
   ...unscoped,
   // CreateConversation → CreateServiceConversation, FetchConversationMessage → FetchServiceConversationMessage, …
   ...Object.fromEntries(Object.entries(unscoped).map(([operationId, handler]) => [operationId.replace(/^(Create|List|Fetch|Update|Delete)Conversation/, "$1ServiceConversation"), handler])),

@@ -46,7 +46,8 @@ export const conversationMessageHandlers: Record<string, Handler> = {
       source: "API",
       isWebhookEnabled: isWebhookEnabled(request),
     });
-    return { status: 201, body: wire(request, doc, conversation) };
+    // an API action blocked by a pre-event hook throws: a doc is always there here
+    return { status: 201, body: wire(request, doc!, conversation) };
   },
   ListConversationMessage(request) {
     const { conversation } = conversationOf(request);
@@ -81,7 +82,7 @@ export const conversationMessageHandlers: Record<string, Handler> = {
     if (attributes !== undefined) doc.attributes = attributes;
     doc.date_updated = iso8601(ctx.clock.now());
     ctx.store.update("conv_message", doc, { account_sid: doc.account_sid, parent_sid: doc.conversation_sid, key1: doc.author });
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onMessageUpdated", "API", doc.sid, messageParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onMessageUpdated", "API", doc.sid, messageParams(doc), conversation);
     return { status: 200, body: wire(request, doc, conversation) };
   },
   async DeleteConversationMessage(request) {
@@ -89,7 +90,7 @@ export const conversationMessageHandlers: Record<string, Handler> = {
     const { service, conversation } = conversationOf(request);
     const doc = loadConvMessage(ctx, conversation, request.path.Sid!);
     ctx.store.remove("conv_message", doc.sid);
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onMessageRemoved", "API", doc.sid, messageParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onMessageRemoved", "API", doc.sid, messageParams(doc), conversation);
     return { status: 204 };
   },
 };

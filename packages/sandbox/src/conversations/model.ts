@@ -41,6 +41,22 @@ export interface ConversationDoc extends Doc {
   _inactiveAtMs: number | null;
   _closedAtMs: number | null;
   _nextIndex: number;
+  /** Conversation-scoped webhooks (Twilio allows 5 per conversation). */
+  _scopedWebhooks?: ScopedWebhook[];
+}
+
+/** A conversation-scoped webhook: `webhook` targets are delivered, `studio` and `trigger` ones stored. */
+export interface ScopedWebhook {
+  sid: string;
+  target: "webhook" | "trigger" | "studio";
+  url: string | null;
+  method: "get" | "post";
+  filters: string[];
+  triggers: string[];
+  flow_sid: string | null;
+  replay_after: number | null;
+  date_created: string;
+  date_updated: string;
 }
 
 /** An SMS participant's binding. */

@@ -20,7 +20,7 @@ import {
   type ConversationDoc,
   type ParticipantDoc,
 } from "./model.js";
-import { participantParams, sendPostEvent } from "./webhooks.js";
+import { participantParams, runPreEvent, sendPostEvent } from "./webhooks.js";
 
 /** The conversation of a participant or message request (path `ConversationSid`), and its service. */
 export function conversationOf(request: HandlerRequest) {
@@ -95,9 +95,16 @@ export const participantHandlers: Record<string, Handler> = {
       last_read_message_index: null,
       last_read_timestamp: null,
     };
+    if (isWebhookEnabled(request)) {
+      const pre: Record<string, string> = participantParams(doc);
+      delete pre.ParticipantSid;
+      const changes = await runPreEvent(ctx, service, "onParticipantAdd", "API", conversation.sid, pre);
+      if (changes.attributes !== undefined) doc.attributes = changes.attributes;
+      if (changes.role_sid !== undefined) doc.role_sid = changes.role_sid;
+    }
     ctx.store.insert("conv_participant", doc, participantKeys(doc));
     ctx.events.emit({ type: "conversation.participant.added", at: ctx.clock.now(), sid: doc.sid, conversationSid: conversation.sid, identity, address: binding?.address ?? null });
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantAdded", "API", doc.sid, participantParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantAdded", "API", doc.sid, participantParams(doc), conversation);
     return { status: 201, body: wireParticipant(doc, conversation, request.path.ChatServiceSid) };
   },
   ListConversationParticipant(request) {
@@ -135,7 +142,7 @@ export const participantHandlers: Record<string, Handler> = {
     }
     doc.date_updated = iso8601(ctx.clock.now());
     ctx.store.update("conv_participant", doc, participantKeys(doc));
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantUpdated", "API", doc.sid, participantParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantUpdated", "API", doc.sid, participantParams(doc), conversation);
     return { status: 200, body: wireParticipant(doc, conversation, request.path.ChatServiceSid) };
   },
   async DeleteConversationParticipant(request) {
@@ -143,7 +150,7 @@ export const participantHandlers: Record<string, Handler> = {
     const { service, conversation } = conversationOf(request);
     const doc = loadParticipant(request, conversation);
     ctx.store.remove("conv_participant", doc.sid);
-    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantRemoved", "API", doc.sid, participantParams(doc));
+    if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantRemoved", "API", doc.sid, participantParams(doc), conversation);
     return { status: 204 };
   },
 };

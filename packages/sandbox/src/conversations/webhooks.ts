@@ -3,7 +3,7 @@
 // X-Twilio-Signature like every sandbox webhook, logged, and raising an alert when they fail.
 import type { Context } from "../engine/context.js";
 import { first, isHttpUrl, type Params } from "../engine/util.js";
-import { badRequest, INVALID_PARAMETER } from "../http/errors.js";
+import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.js";
 import { deliveryFailure, raiseAlert } from "../outbound/alerts.js";
 import type { WebhookDelivery } from "../outbound/webhook.js";
 import { ORIGIN, type ConversationDoc, type ConvMessageDoc, type ConvServiceDoc, type ParticipantDoc, type WebhookConfig } from "./model.js";
@@ -120,23 +120,89 @@ export function messageParams(message: ConvMessageDoc): Record<string, string> {
   return params;
 }
 
-/**
- * Sends a post-event webhook when the service's configuration asks for it; resolves with the delivery
- * (undefined when nothing was sent). A failure raises an alert, as Twilio's debugger shows it.
- */
-export async function sendPostEvent(ctx: Context, service: ConvServiceDoc, event: string, source: EventSource, ref: string, params: Record<string, string>): Promise<WebhookDelivery | undefined> {
-  const config = service._webhooks;
-  if (config.post_webhook_url === null || !config.filters.includes(event)) return undefined;
+async function deliver(ctx: Context, accountSid: string, url: string, method: string, event: string, source: EventSource, ref: string, params: Record<string, string>): Promise<WebhookDelivery> {
   const delivery = await ctx.send({
     kind: "conversations",
     ref,
-    accountSid: service.account_sid,
-    authToken: ctx.authTokenOf(service.account_sid),
-    url: config.post_webhook_url,
-    method: config.method,
+    accountSid,
+    authToken: ctx.authTokenOf(accountSid),
+    url,
+    method,
     params: { ...params, EventType: event, Source: source, RetryCount: "0" },
   });
   const failure = deliveryFailure(delivery);
-  if (failure) raiseAlert(ctx, service.account_sid, failure.code, `Conversations ${event} webhook: ${failure.text}`, ref, delivery, "warning");
+  if (failure) raiseAlert(ctx, accountSid, failure.code, `Conversations ${event} webhook: ${failure.text}`, ref, delivery, "warning");
   return delivery;
+}
+
+/**
+ * Sends a post-event webhook to the service's `post_webhook_url` when its Filters list the event, and
+ * to the conversation's own `webhook` targets that list it; resolves with the deliveries. A failure
+ * raises an alert, as Twilio's debugger shows it.
+ */
+export async function sendPostEvent(
+  ctx: Context,
+  service: ConvServiceDoc,
+  event: string,
+  source: EventSource,
+  ref: string,
+  params: Record<string, string>,
+  conversation?: ConversationDoc,
+): Promise<WebhookDelivery[]> {
+  const deliveries: WebhookDelivery[] = [];
+  const config = service._webhooks;
+  if (config.post_webhook_url !== null && config.filters.includes(event)) {
+    deliveries.push(await deliver(ctx, service.account_sid, config.post_webhook_url, config.method, event, source, ref, params));
+  }
+  const words = event === "onMessageAdded" ? new Set((params.Body ?? "").toLowerCase().split(/\W+/u)) : undefined;
+  for (const hook of conversation?._scopedWebhooks ?? []) {
+    if (hook.url === null) continue;
+    // a trigger webhook hears the messages that contain one of its words; a webhook target its filters
+    const isTriggered = hook.target === "trigger" && words !== undefined && hook.triggers.some((word) => words.has(word.toLowerCase()));
+    if (!isTriggered && (hook.target !== "webhook" || !hook.filters.includes(event))) continue;
+    deliveries.push(await deliver(ctx, service.account_sid, hook.url, hook.method.toUpperCase(), event, source, ref, { ...params, WebhookSid: hook.sid }));
+  }
+  return deliveries;
+}
+
+/** What a pre-event hook may change, per event: the fields of its JSON answer that are applied. */
+const MODIFIABLE: Record<string, readonly string[]> = {
+  onMessageAdd: ["body", "author", "attributes"],
+  onMessageUpdate: ["body", "author", "attributes"],
+  onConversationAdd: ["friendly_name", "unique_name", "attributes"],
+  onConversationUpdate: ["friendly_name", "unique_name", "attributes"],
+  onParticipantAdd: ["attributes", "role_sid"],
+  onParticipantUpdate: ["attributes", "role_sid"],
+};
+
+/**
+ * Runs a pre-event hook (`onMessageAdd`, `onConversationAdd`, `onParticipantAdd`, …) before the action:
+ * a non-2xx answer (or no answer) blocks it, a JSON answer modifies it. Resolves with the modified
+ * fields (empty when the hook is not configured for the event or changes nothing).
+ * @throws SandboxHttpError 403 (20403) when the hook blocks the action
+ */
+export async function runPreEvent(ctx: Context, service: ConvServiceDoc, event: string, source: EventSource, ref: string, params: Record<string, string>): Promise<Record<string, string>> {
+  const config = service._webhooks;
+  if (config.pre_webhook_url === null || !config.filters.includes(event)) return {};
+  const delivery = await deliver(ctx, service.account_sid, config.pre_webhook_url, config.method, event, source, ref, params);
+  if (delivery.status === null || delivery.status < 200 || delivery.status > 299) {
+    throw new SandboxHttpError(403, 20403, `The ${event} pre-event webhook blocked the action (${delivery.status === null ? delivery.error ?? "no answer" : `status ${delivery.status}`})`);
+  }
+  const changes: Record<string, string> = {};
+  if (!(delivery.contentType ?? "").toLowerCase().includes("json") || delivery.body.trim() === "") return changes;
+  let answer: unknown;
+  try {
+    answer = JSON.parse(delivery.body);
+  } catch {
+    raiseAlert(ctx, service.account_sid, 12300, `Conversations ${event} webhook answered JSON that does not parse: the action goes ahead unchanged`, ref, delivery, "warning");
+    return changes;
+  }
+  if (answer === null || typeof answer !== "object") return changes;
+  for (const field of MODIFIABLE[event] ?? []) {
+    const value = (answer as Record<string, unknown>)[field];
+    // attributes may come back as an object: Twilio stores them as a JSON string
+    if (typeof value === "string") changes[field] = value;
+    else if (field === "attributes" && value !== null && typeof value === "object") changes[field] = JSON.stringify(value);
+  }
+  return changes;
 }
