@@ -21,6 +21,7 @@ import { verificationHandlers } from "../verify/verifications-api.js";
 import { callHandlers } from "../voice/api.js";
 import { recordingHandlers } from "../voice/recordings-api.js";
 import type { Handler } from "./handler.js";
+import { decodeRoute } from "./route-table.js";
 
 /** Handlers by domain, then operationId: operationIds repeat across specs (chat's CreateMessage is not ours). */
 export const HANDLERS: Record<string, Record<string, Handler>> = {
@@ -51,5 +52,7 @@ export const REQUIRED_CODES: Record<string, Record<string, [number, string]>> = 
 
 /** The routes the sandbox emulates statefully, as `METHOD /path` strings. */
 export function emulatedRoutes(): string[] {
-  return ROUTE_ROWS.filter((row) => HANDLERS[row[1]]?.[row[3]] !== undefined).map((row) => `${row[0]} ${row[1] === "api" ? "" : `/${row[1]}`}${row[2]}`);
+  return ROUTE_ROWS.map(decodeRoute)
+    .filter((route) => HANDLERS[route.domain]?.[route.operationId] !== undefined)
+    .map((route) => `${route.method} ${route.domain === "api" ? "" : `/${route.domain}`}${route.path}`);
 }

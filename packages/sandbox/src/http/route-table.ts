@@ -2,32 +2,98 @@
 import { INVALID_PARAMETER, SandboxHttpError } from "./errors.js";
 import type { Params } from "../engine/util.js";
 
-/** Constraints of one parameter: pattern, enum, minimum, maximum, maxLength, uri format, item type. */
+/**
+ * Constraints of one parameter as the generated table stores them: short keys keep the table small
+ * (it is parsed at every start). `decodeParam` turns them into `ParamRules`.
+ */
 export interface ParamConstraints {
+  /** pattern */
   p?: string;
+  /** enum */
   e?: string[];
+  /** minimum */
   min?: number;
+  /** maximum */
   max?: number;
+  /** maxLength */
   ml?: number;
+  /** format: uri */
   u?: 1;
+  /** item type of an array (when not string) */
   it?: string;
 }
 
-/** `[name, in (p|q|b|h), required (0|1), type, constraints?]`. */
+/** A parameter row of the generated table: `[name, in (p|q|b|h), required (0|1), type, constraints?]`. Read it with `decodeParam`. */
 export type ParamRow = [string, string, 0 | 1, string, ParamConstraints?];
 
-/** `[method, domain, path, operationId, successStatus, params, listKey?]`. */
+/** A route row of the generated table: `[method, domain, path, operationId, successStatus, params, listKey?]`. Read it with `decodeRoute`. */
 export type RouteRow = [string, string, string, string, number, ParamRow[], string?];
 
-/** One operation as the server sees it. */
-export interface Operation {
+/** Where a parameter travels. */
+export type ParamLocation = "path" | "query" | "body" | "header";
+
+/** The spec's rules for a parameter's value, by their OpenAPI names. */
+export interface ParamRules {
+  pattern?: string;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  /** `format: uri`: an absolute http(s) URL (or empty, to clear a URL). */
+  isUri?: boolean;
+  /** Type of an array's items (default string). */
+  itemType?: string;
+}
+
+/** One parameter of an operation. */
+export interface ParamSpec {
+  name: string;
+  location: ParamLocation;
+  isRequired: boolean;
+  /** OpenAPI type: string, integer, number, boolean, array, … */
+  type: string;
+  rules: ParamRules | undefined;
+}
+
+/** One operation of the specs, as the generated table lists it. */
+export interface RouteSpec {
   method: string;
+  /** Product domain: `api`, `messaging`, `verify`, … (`{domain}.twilio.com`). */
   domain: string;
+  /** Path template, e.g. `/2010-04-01/Accounts/{AccountSid}/Messages.json`. */
   path: string;
   operationId: string;
   successStatus: number;
-  params: ParamRow[];
+  params: ParamSpec[];
+  /** Key of the item array in a list response (list operations only). */
   listKey: string | undefined;
+}
+
+const LOCATIONS: Record<string, ParamLocation> = { p: "path", q: "query", b: "body", h: "header" };
+
+/** Names the positions of a parameter row. */
+export function decodeParam(row: ParamRow): ParamSpec {
+  const [name, where, required, type, c] = row;
+  const rules: ParamRules | undefined = c && {
+    pattern: c.p,
+    enum: c.e,
+    minimum: c.min,
+    maximum: c.max,
+    maxLength: c.ml,
+    isUri: c.u === 1,
+    itemType: c.it,
+  };
+  return { name, location: LOCATIONS[where] ?? "query", isRequired: required === 1, type, rules };
+}
+
+/** Names the positions of a route row. */
+export function decodeRoute(row: RouteRow): RouteSpec {
+  const [method, domain, path, operationId, successStatus, params, listKey] = row;
+  return { method, domain, path, operationId, successStatus, params: params.map(decodeParam), listKey };
+}
+
+/** One operation as the server sees it: the route and its path, split for matching. */
+export interface Operation extends RouteSpec {
   /** Path segments; `null` marks a `{Param}` placeholder, whose name is in `names`. */
   segments: Array<string | null>;
   names: string[];
@@ -44,8 +110,9 @@ export type RouteMatch =
 /** Builds a router over the table; lookups go by domain and segment count, then literal segments. */
 export function createRouter(rows: RouteRow[]) {
   const buckets = new Map<string, Operation[]>();
-  for (const [method, domain, path, operationId, successStatus, params, listKey] of rows) {
-    const raw = path.split("/").slice(1);
+  for (const row of rows) {
+    const route = decodeRoute(row);
+    const raw = route.path.split("/").slice(1);
     const segments: Array<string | null> = [];
     const names: string[] = [];
     const affixes: Array<[string, string] | null> = [];
@@ -60,8 +127,8 @@ export function createRouter(rows: RouteRow[]) {
         affixes.push(null);
       }
     }
-    const operation: Operation = { method, domain, path, operationId, successStatus, params, listKey, segments, names, affixes };
-    const key = `${domain} ${method} ${segments.length}`;
+    const operation: Operation = { ...route, segments, names, affixes };
+    const key = `${route.domain} ${route.method} ${segments.length}`;
     let bucket = buckets.get(key);
     if (!bucket) buckets.set(key, (bucket = []));
     bucket.push(operation);
@@ -137,25 +204,25 @@ export function validateParams(
   pathParams: Record<string, string>,
   requiredCodes: Record<string, [number, string]> = {},
 ): void {
-  for (const [name, where, required, type, c] of operation.params) {
-    if (where === "h") continue;
-    const values = where === "p" ? (pathParams[name] === undefined ? undefined : [pathParams[name]!]) : params[name];
+  for (const { name, location, isRequired, type, rules } of operation.params) {
+    if (location === "header") continue;
+    const values = location === "path" ? (pathParams[name] === undefined ? undefined : [pathParams[name]!]) : params[name];
     if (!values || values.length === 0) {
-      if (required) {
+      if (isRequired) {
         const special = requiredCodes[name];
         if (special) throw new SandboxHttpError(400, special[0], special[1]);
         throw invalid(`Missing required parameter ${name} in the post body`);
       }
       continue;
     }
-    if (where === "p") {
+    if (location === "path") {
       // a malformed SID in the path is a 404 at Twilio, not a 400
-      if (c?.p && !regex(c.p).test(values[0]!)) throw new SandboxHttpError(404, 20404, `The requested resource was not found`);
+      if (rules?.pattern && !regex(rules.pattern).test(values[0]!)) throw new SandboxHttpError(404, 20404, `The requested resource was not found`);
       continue;
     }
-    const itemType = type === "array" ? (c?.it ?? "string") : type;
+    const itemType = type === "array" ? (rules?.itemType ?? "string") : type;
     const checked = type === "array" ? values : values.slice(0, 1);
-    for (const value of checked) checkValue(name, value, itemType, type === "array" ? undefined : c);
+    for (const value of checked) checkValue(name, value, itemType, type === "array" ? undefined : rules);
   }
 }
 
@@ -165,7 +232,7 @@ function regex(pattern: string): RegExp {
   return re;
 }
 
-function checkValue(name: string, value: string, type: string, c: ParamConstraints | undefined): void {
+function checkValue(name: string, value: string, type: string, c: ParamRules | undefined): void {
   if (type === "integer") {
     if (!/^-?\d+$/.test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not an integer`);
   } else if (type === "number") {
@@ -174,19 +241,19 @@ function checkValue(name: string, value: string, type: string, c: ParamConstrain
     if (!/^(true|false)$/i.test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not true or false`);
   }
   if (!c) return;
-  if ((type === "integer" || type === "number") && (c.min !== undefined || c.max !== undefined)) {
+  if ((type === "integer" || type === "number") && (c.minimum !== undefined || c.maximum !== undefined)) {
     const n = Number(value);
-    if ((c.min !== undefined && n < c.min) || (c.max !== undefined && n > c.max)) {
-      throw invalid(`Invalid ${name}: ${value} is out of range [${c.min ?? "-∞"}, ${c.max ?? "∞"}]`);
+    if ((c.minimum !== undefined && n < c.minimum) || (c.maximum !== undefined && n > c.maximum)) {
+      throw invalid(`Invalid ${name}: ${value} is out of range [${c.minimum ?? "-∞"}, ${c.maximum ?? "∞"}]`);
     }
   }
   // Twilio treats enum values of http methods case-insensitively (`method=post` works)
-  if (c.e && !c.e.includes(value) && !c.e.includes(value.toUpperCase())) {
-    throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not one of ${c.e.join(", ")}`);
+  if (c.enum && !c.enum.includes(value) && !c.enum.includes(value.toUpperCase())) {
+    throw invalid(`Invalid ${name}: ${JSON.stringify(value)} is not one of ${c.enum.join(", ")}`);
   }
-  if (c.p && !regex(c.p).test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} does not match ${c.p}`);
-  if (c.ml !== undefined && value.length > c.ml) throw invalid(`Invalid ${name}: longer than ${c.ml} characters`);
-  if (c.u && value !== "") {
+  if (c.pattern && !regex(c.pattern).test(value)) throw invalid(`Invalid ${name}: ${JSON.stringify(value)} does not match ${c.pattern}`);
+  if (c.maxLength !== undefined && value.length > c.maxLength) throw invalid(`Invalid ${name}: longer than ${c.maxLength} characters`);
+  if (c.isUri && value !== "") {
     let ok = false;
     try {
       const url = new URL(value);
