@@ -143,6 +143,17 @@ describe("release rehearsal", () => {
     }
   });
 
+  it("names one GitHub repository and each package's folder in every packed manifest (npm provenance checks them)", () => {
+    const urls = new Set<string>();
+    for (const { pkg, manifest } of packed.values()) {
+      const { repository: repo, license } = manifest as { repository?: { url?: string; directory?: string }; license?: string };
+      expect({ name: pkg.name, directory: repo?.directory, hasLicense: Boolean(license) }).toEqual({ name: pkg.name, directory: pkg.folder, hasLicense: true });
+      urls.add(repo?.url ?? "");
+    }
+    expect([...urls]).toHaveLength(1);
+    expect([...urls][0]).toMatch(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+  });
+
   it("installs the tarballs into a project outside the workspace, where every export loads from ESM and CJS", () => {
     for (const { manifest } of packed.values()) {
       expect(existsSync(join(consumer, "node_modules", manifest.name, "package.json")), manifest.name).toBe(true);

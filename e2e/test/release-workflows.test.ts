@@ -90,5 +90,9 @@ describe("GitHub Actions workflows", () => {
     const publish = release.match(/^\s+publish: pnpm run ([\w-]+)\s*$/m)?.[1];
     expect(scripts[version ?? ""]).toBe("changeset version");
     expect(scripts[publish ?? ""]).toMatch(/changeset publish/);
+    // forks never try to publish: the guard names the owner of the repository the packages declare
+    const { repository: repo } = JSON.parse(readFileSync(join(repository, "packages", "core", "package.json"), "utf8")) as { repository: { url: string } };
+    const owner = repo.url.match(/github\.com\/([\w.-]+)\//)?.[1];
+    expect(release).toContain(`github.repository_owner == '${owner}'`);
   });
 });
