@@ -4,6 +4,7 @@
 // on the real plan means something.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkReleasePlan, publishedRange, type ReleasePlan, type WorkspacePackage } from "./release/plan.js";
 import { changeset, cloneRepository, commitAll, readWorkspacePackages, type Clone } from "./release/workspace.js";
@@ -152,6 +153,32 @@ describe("the release plan after a first release", () => {
       expect(checkReleasePlan(plan, readWorkspacePackages(released.dir))).toEqual([]);
     } finally {
       rmSync(file, { force: true });
+    }
+  });
+});
+
+describe("a snapshot release", () => {
+  it("versions each planned package as its next version plus the tag and a timestamp, and every range between them accepts the snapshots", () => {
+    const snapshot = cloneRepository("twilio-kit-release-snapshot-");
+    try {
+      const planned = new Map(status(snapshot.dir).releases.filter((r) => r.type !== "none").map((r) => [r.name, r.newVersion]));
+      rmSync(join(snapshot.dir, "release-plan.json"));
+      changeset(["version", "--snapshot", "pr-123"], snapshot.dir);
+      const packages = readWorkspacePackages(snapshot.dir).filter((p) => !p.isPrivate);
+      const versions = new Map(packages.map((p) => [p.name, p.version]));
+      expect(planned.size).toBeGreaterThan(0);
+      for (const [name, next] of planned) expect(versions.get(name), name).toMatch(new RegExp(`^${next.replace(/\./g, "\\.")}-pr-123-\\d{14}$`));
+      // a prerelease satisfies no ordinary range, so changesets must pin the snapshot peers exactly
+      for (const pkg of packages) {
+        for (const field of ["dependencies", "peerDependencies"] as const) {
+          for (const [name, spec] of Object.entries(pkg[field] ?? {})) {
+            const version = versions.get(name);
+            if (version) expect(semver.satisfies(version, publishedRange(spec, version)), `${pkg.name} ${field} ${name} "${spec}" vs ${version}`).toBe(true);
+          }
+        }
+      }
+    } finally {
+      snapshot.remove();
     }
   });
 });
