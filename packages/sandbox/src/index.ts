@@ -91,21 +91,15 @@ function timeoutError(what: string, timeoutMs: number, clock: ClockMode): Error 
   return new Error(`[@twilio-kit/sandbox] timed out after ${timeoutMs} ms waiting for ${what}${hint}`);
 }
 
-/**
- * Starts a sandbox on 127.0.0.1 (a free port unless `port` is given) with an in-memory database.
- * @example
- * const sandbox = await startSandbox({ clock: "manual" });
- * const twilio = await sandbox.client();
- * const message = await twilio.request("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", { To: "+15558675310", From: sandbox.phoneNumber, Body: "Hi" });
- * await sandbox.advance(5_000);
- * await sandbox.stop();
- */
-export async function startSandbox(options: StartSandboxOptions = {}): Promise<SandboxHandle> {
-  const sandbox = createSandbox({ port: 0, ...options });
-  const url = await sandbox.listen();
-  const { ctx, defaults, store, events, clock } = sandbox;
+/** Resolves with what `check` finds now, or else with the first event `matches` accepts. */
+type WaitFor = <T>(what: string, check: () => T | undefined, matches: (event: SandboxEvent) => T | undefined, options?: WaitOptions) => Promise<T>;
 
-  function waitFor<T>(what: string, check: () => T | undefined, matches: (event: SandboxEvent) => T | undefined, options: WaitOptions = {}): Promise<T> {
+/**
+ * The waiting primitive of the handle's `waitFor…` helpers.
+ * @throws Error (rejects) after `timeoutMs` real milliseconds, with a hint when the clock is manual
+ */
+function createWaitFor({ events, clock }: Sandbox): WaitFor {
+  return <T>(what: string, check: () => T | undefined, matches: (event: SandboxEvent) => T | undefined, options: WaitOptions = {}): Promise<T> => {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const already = check();
     if (already !== undefined) return Promise.resolve(already);
@@ -122,33 +116,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         reject(timeoutError(what, timeoutMs, clock.mode));
       }, timeoutMs);
     });
-  }
+  };
+}
 
-  const handle: SandboxHandle = {
-    url,
-    accountSid: defaults.accountSid,
-    authToken: defaults.authToken,
-    phoneNumber: defaults.phoneNumber,
-    sandbox,
-    async client() {
-      let core: typeof import("@twilio-kit/core");
-      try {
-        core = await import("@twilio-kit/core");
-      } catch {
-        throw new TypeError("[@twilio-kit/sandbox] client() needs @twilio-kit/core: install it next to @twilio-kit/sandbox");
-      }
-      return core.createTwilio({ accountSid: defaults.accountSid, authToken: defaults.authToken, baseUrl: url });
-    },
-    advance: (ms) => clock.advance(ms),
-    inboundSms: (message) => deliverInboundSms(ctx, message),
-    inboundCall: (call) => deliverInboundCall(ctx, call),
-    sendDigits: (callSid, digits) => sendDigits(ctx, callSid, digits),
-    sendSpeech: (callSid, speech) => sendSpeech(ctx, callSid, speech),
-    hangUp: (callSid) => hangUp(ctx, callSid),
-    transcript: (callSid) => transcriptOf(ctx, callSid).transcript,
-    webhooks: (sid) => store.deliveries({ ref: sid, limit: 10_000 }) as WebhookDelivery[],
-    verificationCode: (to, serviceSid) => latestVerificationCode(ctx, to, serviceSid),
-    onEvent: (listener) => events.on(listener),
+/** The handle's `waitFor…` helpers: each checks the stored state first, then waits for the event. */
+function waitHelpers(sandbox: Sandbox, waitFor: WaitFor): Pick<SandboxHandle, "waitForEvent" | "waitForMessageStatus" | "waitForMessage" | "waitForCallStatus" | "waitForWebhook"> {
+  const { ctx, store } = sandbox;
+  return {
     waitForEvent(predicate, options) {
       return waitFor("an event", () => undefined, (event) => (predicate(event) ? event : undefined), options);
     },
@@ -192,6 +166,51 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         options,
       );
     },
+  };
+}
+
+/**
+ * Starts a sandbox on 127.0.0.1 (a free port unless `port` is given) with an in-memory database.
+ * @example
+ * const sandbox = await startSandbox({ clock: "manual" });
+ * const twilio = await sandbox.client();
+ * const message = await twilio.request("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", { To: "+15558675310", From: sandbox.phoneNumber, Body: "Hi" });
+ * await sandbox.advance(5_000);
+ * await sandbox.stop();
+ */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<SandboxHandle> {
+  const sandbox = createSandbox({ port: 0, ...options });
+  const url = await sandbox.listen();
+  const { ctx, defaults, store, events, clock } = sandbox;
+
+  const waitFor = createWaitFor(sandbox);
+
+  const handle: SandboxHandle = {
+    url,
+    accountSid: defaults.accountSid,
+    authToken: defaults.authToken,
+    phoneNumber: defaults.phoneNumber,
+    sandbox,
+    async client() {
+      let core: typeof import("@twilio-kit/core");
+      try {
+        core = await import("@twilio-kit/core");
+      } catch {
+        throw new TypeError("[@twilio-kit/sandbox] client() needs @twilio-kit/core: install it next to @twilio-kit/sandbox");
+      }
+      return core.createTwilio({ accountSid: defaults.accountSid, authToken: defaults.authToken, baseUrl: url });
+    },
+    advance: (ms) => clock.advance(ms),
+    inboundSms: (message) => deliverInboundSms(ctx, message),
+    inboundCall: (call) => deliverInboundCall(ctx, call),
+    sendDigits: (callSid, digits) => sendDigits(ctx, callSid, digits),
+    sendSpeech: (callSid, speech) => sendSpeech(ctx, callSid, speech),
+    hangUp: (callSid) => hangUp(ctx, callSid),
+    transcript: (callSid) => transcriptOf(ctx, callSid).transcript,
+    webhooks: (sid) => store.deliveries({ ref: sid, limit: 10_000 }) as WebhookDelivery[],
+    verificationCode: (to, serviceSid) => latestVerificationCode(ctx, to, serviceSid),
+    onEvent: (listener) => events.on(listener),
+    ...waitHelpers(sandbox, waitFor),
     reset: () => sandbox.reset(),
     stop: () => sandbox.close(),
   };
