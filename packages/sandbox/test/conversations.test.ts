@@ -277,6 +277,14 @@ describe("the official twilio client", () => {
     await expect(client.conversations.v1.conversations(defaultConversation.sid).participants.create({ "messagingBinding.address": HANDSET, "messagingBinding.proxyAddress": sandbox.phoneNumber })).rejects.toMatchObject({ status: 409, code: 50416 });
     const sms = await sandbox.waitForMessage({ to: HANDSET, direction: "outbound-api" });
     expect(sms.body).toBe("Hello from the client");
+    const user = await client.conversations.v1.users.create({ identity: "oracle-user" });
+    expect((await client.conversations.v1.users("oracle-user").fetch()).sid).toBe(user.sid);
+    const roles = await client.conversations.v1.roles.list();
+    expect(roles.map((role) => role.type)).toContain("service");
+    const hook = await client.conversations.v1.conversations(defaultConversation.sid).webhooks.create({ target: "webhook", "configuration.url": "https://example.com/hook", "configuration.filters": ["onMessageAdded"] });
+    expect(hook.configuration).toMatchObject({ url: "https://example.com/hook", filters: ["onMessageAdded"] });
+    const address = await client.conversations.v1.addressConfigurations.create({ type: "sms", address: sandbox.phoneNumber, "autoCreation.enabled": true, "autoCreation.type": "default" });
+    expect(address.autoCreation).toMatchObject({ enabled: true, type: "default" });
   });
 });
 
@@ -409,5 +417,58 @@ describe("pre-event hooks, conversation webhooks and autocreation", () => {
     const response = await call("POST", "/v1/Configuration/Addresses", { Type: "sms", Address: "+15558670000", "AutoCreation.Enabled": "true" });
     expect(response.status).toBe(400);
     expect(response.body.message).toContain("not a phone number of this account");
+  });
+});
+
+describe("users, roles and the account configuration", () => {
+  it("gives every service the default roles and participants the conversation user role", async () => {
+    const roles = (await ok("GET", "/v1/Roles", "/v1/Roles", 200)).roles;
+    expect(roles.map((r: { friendly_name: string; type: string }) => `${r.friendly_name}/${r.type}`)).toEqual(["conversation user/conversation", "conversation admin/conversation", "service user/service", "service admin/service"]);
+    const conversation = await createConversation();
+    const participant = await addParticipant(conversation.sid, { Identity: "alice" });
+    expect(participant.role_sid).toBe(roles[0].sid);
+    const admin = await addParticipant(conversation.sid, { Identity: "bob", RoleSid: roles[1].sid });
+    expect(admin.role_sid).toBe(roles[1].sid);
+    const wrongType = await call("POST", `/v1/Conversations/${conversation.sid}/Participants`, { Identity: "carol", RoleSid: roles[2].sid });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.message).toContain("service role");
+  });
+
+  it("creates, updates and deletes roles with their permissions", async () => {
+    const role = await ok("POST", "/v1/Roles", "/v1/Roles", 201, { FriendlyName: "moderator", Type: "conversation", Permission: ["sendMessage", "deleteAnyMessage"] });
+    expect(role).toMatchObject({ friendly_name: "moderator", type: "conversation", permissions: ["sendMessage", "deleteAnyMessage"] });
+    const updated = await ok("POST", "/v1/Roles/{Sid}", `/v1/Roles/${role.sid}`, 200, { Permission: ["sendMessage"] });
+    expect(updated.permissions).toEqual(["sendMessage"]);
+    expect(await ok("GET", "/v1/Roles/{Sid}", `/v1/Roles/${role.sid}`, 200)).toEqual(updated);
+    expect((await call("DELETE", `/v1/Roles/${role.sid}`)).status).toBe(204);
+    expect((await call("GET", `/v1/Roles/${role.sid}`)).status).toBe(404);
+    expect((await call("POST", "/v1/Roles", { FriendlyName: "x", Type: "conversation" })).body.message).toContain("Permission");
+  });
+
+  it("creates users (409 50201 for a taken identity), fetches by SID or identity, and makes one for a new chat participant", async () => {
+    const user = await ok("POST", "/v1/Users", "/v1/Users", 201, { Identity: "alice", FriendlyName: "Alice", Attributes: '{"tier":"gold"}' });
+    expect(user).toMatchObject({ identity: "alice", friendly_name: "Alice", attributes: '{"tier":"gold"}', is_online: null });
+    expect(user.sid).toMatch(/^US[0-9a-f]{32}$/);
+    expect(user.links.user_conversations).toBe(`https://conversations.twilio.com/v1/Users/${user.sid}/Conversations`);
+    const taken = await call("POST", "/v1/Users", { Identity: "alice" });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe(50201);
+    expect(await ok("GET", "/v1/Users/{Sid}", "/v1/Users/alice", 200)).toEqual(user);
+    const renamed = await ok("POST", "/v1/Users/{Sid}", `/v1/Users/${user.sid}`, 200, { FriendlyName: "Alice B." });
+    expect(renamed.friendly_name).toBe("Alice B.");
+    const conversation = await createConversation();
+    await addParticipant(conversation.sid, { Identity: "newcomer" });
+    const users = (await ok("GET", "/v1/Users", "/v1/Users", 200)).users;
+    expect(users.map((u: { identity: string }) => u.identity)).toEqual(["alice", "newcomer"]);
+    expect((await call("DELETE", `/v1/Users/${user.sid}`)).status).toBe(204);
+  });
+
+  it("reports and changes the default service in /v1/Configuration", async () => {
+    const before = await ok("GET", "/v1/Configuration", "/v1/Configuration", 200);
+    const service = await ok("POST", "/v1/Services", "/v1/Services", 201, { FriendlyName: "New default" });
+    const after = await ok("POST", "/v1/Configuration", "/v1/Configuration", 200, { DefaultChatServiceSid: service.sid });
+    expect(after.default_chat_service_sid).toBe(service.sid);
+    expect(after.default_chat_service_sid).not.toBe(before.default_chat_service_sid);
+    expect((await createConversation()).chat_service_sid).toBe(service.sid);
   });
 });

@@ -16,6 +16,7 @@ import {
   saveConversation,
   saveService,
   serviceFor,
+  setDefaultService,
   settleConversation,
   wireConversation,
   wireService,
@@ -156,6 +157,19 @@ export const conversationServiceHandlers: Record<string, Handler> = {
     });
     return { status: 204 };
   },
+  FetchConfiguration(request) {
+    const service = serviceOf(request);
+    return { status: 200, body: wireConfiguration(service) };
+  },
+  UpdateConfiguration(request) {
+    const { ctx, params } = request;
+    const service = serviceOf(request);
+    const serviceSid = first(params, "DefaultChatServiceSid");
+    // the default service is where `/v1/Conversations` and friends live
+    const next = serviceSid === undefined ? service : serviceFor(ctx, service.account_sid, serviceSid);
+    setDefaultService(ctx, next);
+    return { status: 200, body: wireConfiguration(next) };
+  },
   FetchConfigurationWebhook(request) {
     return { status: 200, body: wireAccountWebhooks(serviceOf(request)) };
   },
@@ -175,6 +189,19 @@ export const conversationServiceHandlers: Record<string, Handler> = {
     return { status: 200, body: wireServiceWebhooks(service) };
   },
 };
+
+/** The account's Conversations configuration (`/v1/Configuration`); timers have no account default here. */
+function wireConfiguration(service: ConvServiceDoc): Record<string, unknown> {
+  return {
+    account_sid: service.account_sid,
+    default_chat_service_sid: service.sid,
+    default_messaging_service_sid: null,
+    default_inactive_timer: null,
+    default_closed_timer: null,
+    url: `${ORIGIN}/v1/Configuration`,
+    links: { service: `${ORIGIN}/v1/Services/${service.sid}/Configuration`, webhooks: `${ORIGIN}/v1/Configuration/Webhooks` },
+  };
+}
 
 /** Removes a conversation with its participants and messages. */
 function deleteConversation(request: HandlerRequest, doc: ConversationDoc): void {

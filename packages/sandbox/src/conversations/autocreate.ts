@@ -8,6 +8,7 @@ import type { WebhookDelivery } from "../outbound/webhook.js";
 import type { AddressDoc } from "./addresses-api.js";
 import { newConversationDoc } from "./api.js";
 import { conversationKeys, participantKeys, serviceFor, type ConversationDoc, type ConvServiceDoc, type ParticipantDoc } from "./model.js";
+import { defaultRole } from "./roles.js";
 import { newScopedWebhook } from "./scoped-webhooks-api.js";
 import { conversationParams, participantParams, sendPostEvent } from "./webhooks.js";
 
@@ -33,7 +34,7 @@ export async function autoCreateConversation(ctx: Context, config: AddressDoc, s
     identity: null,
     attributes: "{}",
     messaging_binding: { type: "sms", address: sms.from, proxy_address: sms.to },
-    role_sid: null,
+    role_sid: defaultRole(ctx, service, "conversation").sid,
     date_created: now,
     date_updated: now,
     last_read_message_index: null,

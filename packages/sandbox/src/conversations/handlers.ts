@@ -7,6 +7,7 @@ import { conversationHandlers, conversationServiceHandlers } from "./api.js";
 import { conversationMessageHandlers } from "./messages-api.js";
 import { participantHandlers } from "./participants-api.js";
 import { scopedWebhookHandlers } from "./scoped-webhooks-api.js";
+import { userRoleHandlers } from "./users-roles-api.js";
 
 const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers, ...scopedWebhookHandlers };
 
@@ -14,6 +15,7 @@ const unscoped: Record<string, Handler> = { ...conversationHandlers, ...particip
 export const conversationsHandlers: Record<string, Handler> = {
   ...conversationServiceHandlers,
   ...addressHandlers,
+  ...userRoleHandlers,
   ...unscoped,
   // CreateConversation → CreateServiceConversation, FetchConversationMessage → FetchServiceConversationMessage, …
   ...Object.fromEntries(Object.entries(unscoped).map(([operationId, handler]) => [operationId.replace(/^(Create|List|Fetch|Update|Delete)Conversation/, "$1ServiceConversation"), handler])),

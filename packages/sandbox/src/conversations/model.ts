@@ -153,6 +153,11 @@ export function defaultService(ctx: Context, accountSid: string): ConvServiceDoc
   return doc;
 }
 
+/** Makes a service the account's default one (`DefaultChatServiceSid`). */
+export function setDefaultService(ctx: Context, service: ConvServiceDoc): void {
+  ctx.store.setMeta(defaultKey(service.account_sid), service.sid);
+}
+
 /**
  * A service of the account: the one in the path, or the default one.
  * @throws SandboxHttpError 404 for an unknown service or another account's

@@ -20,6 +20,8 @@ import {
   type ConversationDoc,
   type ParticipantDoc,
 } from "./model.js";
+import { checkRole, defaultRole } from "./roles.js";
+import { createUser, userByIdentity } from "./users-roles-api.js";
 import { participantParams, runPreEvent, sendPostEvent } from "./webhooks.js";
 
 /** The conversation of a participant or message request (path `ConversationSid`), and its service. */
@@ -80,6 +82,7 @@ export const participantHandlers: Record<string, Handler> = {
     const { ctx } = request;
     const { service, conversation } = conversationOf(request);
     const { identity, binding } = newParticipantFields(request, conversation, service.account_sid);
+    const roleSid = first(request.params, "RoleSid");
     const now = iso8601(ctx.clock.now());
     const doc: ParticipantDoc = {
       sid: ctx.sid("MB"),
@@ -89,7 +92,7 @@ export const participantHandlers: Record<string, Handler> = {
       identity,
       attributes: attributesParam(request.params) ?? "{}",
       messaging_binding: binding,
-      role_sid: first(request.params, "RoleSid") ?? null,
+      role_sid: roleSid === undefined ? defaultRole(ctx, service, "conversation").sid : checkRole(ctx, service, roleSid, "conversation"),
       date_created: now,
       date_updated: now,
       last_read_message_index: null,
@@ -103,6 +106,8 @@ export const participantHandlers: Record<string, Handler> = {
       if (changes.role_sid !== undefined) doc.role_sid = changes.role_sid;
     }
     ctx.store.insert("conv_participant", doc, participantKeys(doc));
+    // a chat identity is a User of the service: Twilio creates it with the participant
+    if (identity !== null && !userByIdentity(request, service.sid, identity)) createUser(request, service, identity);
     ctx.events.emit({ type: "conversation.participant.added", at: ctx.clock.now(), sid: doc.sid, conversationSid: conversation.sid, identity, address: binding?.address ?? null });
     if (isWebhookEnabled(request)) await sendPostEvent(ctx, service, "onParticipantAdded", "API", doc.sid, participantParams(doc), conversation);
     return { status: 201, body: wireParticipant(doc, conversation, request.path.ChatServiceSid) };
@@ -133,7 +138,7 @@ export const participantHandlers: Record<string, Handler> = {
     const attributes = attributesParam(params);
     if (attributes !== undefined) doc.attributes = attributes;
     const roleSid = first(params, "RoleSid");
-    if (roleSid !== undefined) doc.role_sid = roleSid || null;
+    if (roleSid !== undefined) doc.role_sid = checkRole(ctx, service, roleSid, "conversation");
     const lastRead = first(params, "LastReadMessageIndex");
     if (lastRead !== undefined) {
       if (!/^\d{1,9}$/.test(lastRead)) throw badRequest(INVALID_PARAMETER, "LastReadMessageIndex must be a non-negative integer");

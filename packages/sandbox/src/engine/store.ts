@@ -10,7 +10,7 @@ export type SqliteDatabase = Database.Database;
 export type Doc = Record<string, unknown> & { sid: string };
 
 /** Resource kinds and what their indexed columns hold. */
-export type Kind = "account" | "key" | "number" | "message" | "media" | "call" | "recording" | "alert" | "verify_service" | "verification" | "messaging_service" | "service_sender" | "conv_service" | "conversation" | "conv_participant" | "conv_message" | "conv_address"
+export type Kind = "account" | "key" | "number" | "message" | "media" | "call" | "recording" | "alert" | "verify_service" | "verification" | "messaging_service" | "service_sender" | "conv_service" | "conversation" | "conv_participant" | "conv_message" | "conv_address" | "conv_user"
   | "application" | "queue" | "queue_member" | "conference" | "participant";
 
 /** Indexed columns of a document: owner, parent, two lookup keys and a date for range filters. */
