@@ -149,7 +149,7 @@ describe("password-protected webhooks", () => {
       const result = await sandbox.inboundSms({ from: "+15558675310", to: sandbox.phoneNumber, body: "ping" });
       expect(result.replies).toHaveLength(2);
       await sandbox.advance(5_000);
-      await sandbox.waitForMessageStatus(result.replies[0]!.sid, "delivered");
+      await sandbox.waitForMessageStatus(result.replies[0]!.sid as string, "delivered");
       const paths = app.requests.filter((r) => r.authorization).map((r) => r.path);
       expect(paths.slice(0, 2)).toEqual(["/sms-relative", "/sms"]);
       expect(paths.filter((p) => p === "/reply-status")).toHaveLength(2);

@@ -19,6 +19,7 @@ import { deliverInboundCall, sendDigits, sendSpeech } from "../voice/inbound.js"
 import { transcriptOf } from "../voice/interpreter.js";
 import { forceCallStatus, hangUp } from "../voice/lifecycle.js";
 import { verificationCodes } from "../verify/codes.js";
+import { createOAuthClient } from "../oauth/clients.js";
 
 type Body = Record<string, unknown>;
 
@@ -268,6 +269,12 @@ export async function handleControl(
         limit: limitOf(search),
       });
       return sendJson(res, 200, { codes });
+    }
+    case "POST /oauth/clients": {
+      // client credentials for `POST /oauth/v2/token` (the secret is shown once)
+      const body = await parseBody(req, readBody);
+      const accountSid = optionalString(body, "AccountSid") ?? sandbox.defaults.accountSid;
+      return sendJson(res, 201, createOAuthClient(ctx, accountSid, optionalString(body, "FriendlyName") ?? ""));
     }
     case "GET /events":
       return serveEvents(sandbox, req, res);

@@ -22,6 +22,8 @@ import { createSidFactory } from "../engine/util.js";
 import { runCallJob } from "../voice/lifecycle.js";
 import { createWebhookSender } from "../outbound/webhook.js";
 import { authorizeKey } from "../accounts/keys-authorize.js";
+import { authenticateBearer } from "../oauth/bearer.js";
+import { handleTokenRequest, isTokenEndpoint } from "../oauth/token-endpoint.js";
 import { negotiateRepresentation } from "./representations/negotiate.js";
 import { assertRepresentable, rememberRepresentation, representationOf, writeError, writeResult } from "./representations/respond.js";
 
@@ -138,8 +140,10 @@ export function createSandbox(options: SandboxOptions = {}) {
     const match = router.match(method, domain, path);
     if (match.kind === "none") throw notFound(path);
     if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
+    // the OAuth token endpoint authenticates with client credentials in its body, not with Basic auth
+    if (isTokenEndpoint(match.operation)) return handleTokenRequest(ctx, req, res, readBody);
     // credentials first: an anonymous client never gets its body parsed
-    const principal = auth.authenticate(req.headers.authorization);
+    const principal = authenticateBearer(ctx, req.headers.authorization) ?? auth.authenticate(req.headers.authorization);
     const body = await readBody(req);
     const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (body && contentType && contentType !== "application/x-www-form-urlencoded") {
