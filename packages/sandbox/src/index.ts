@@ -177,6 +177,7 @@ function waitHelpers(sandbox: Sandbox, waitFor: WaitFor): Pick<SandboxHandle, "w
  * const message = await twilio.request("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", { To: "+15558675310", From: sandbox.phoneNumber, Body: "Hi" });
  * await sandbox.advance(5_000);
  * await sandbox.stop();
+ * @throws TypeError for an invalid `accountSid` option; whatever `listen` throws (e.g. EADDRINUSE)
  */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<SandboxHandle> {
   const sandbox = createSandbox({ port: 0, ...options });

@@ -24,6 +24,7 @@ export interface KeyDoc extends Doc {
   _policy?: { allow: string[] } | null;
 }
 
+/** The `subresource_uris` keys of an account, as Twilio lists them. */
 export const ACCOUNT_SUBRESOURCES = [
   "addresses",
   "applications",
@@ -47,6 +48,7 @@ export const ACCOUNT_SUBRESOURCES = [
   "transcriptions",
   "usage",
 ];
+/** Path segments of the subresources whose name is not the PascalCase of their key. */
 export const SUBRESOURCE_PATHS: Record<string, string> = {
   available_phone_numbers: "AvailablePhoneNumbers",
   authorized_connect_apps: "AuthorizedConnectApps",
@@ -58,6 +60,7 @@ export const SUBRESOURCE_PATHS: Record<string, string> = {
   sip: "SIP",
 };
 
+/** The path segment of a subresource key (`incoming_phone_numbers` → `IncomingPhoneNumbers`). */
 export function pascal(name: string): string {
   return SUBRESOURCE_PATHS[name] ?? name.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }
@@ -84,6 +87,7 @@ export function createAccount(ctx: Context, options: { sid?: string; authToken?:
   return doc;
 }
 
+/** Stores a changed account and forgets cached credentials. */
 export function saveAccount(ctx: Context, doc: AccountDoc): void {
   ctx.store.update("account", doc, accountKeys(doc));
   ctx.invalidateAuth();

@@ -12,6 +12,7 @@ function accountWire(doc: Doc): Record<string, unknown> {
   return toWire(doc);
 }
 
+/** Handlers of the Account operations. */
 export const accountHandlers: Record<string, Handler> = {
   CreateAccount({ ctx, params, principal }) {
     const parent = ctx.store.get<AccountDoc>("account", principal.accountSid)!;

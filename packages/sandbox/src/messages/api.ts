@@ -19,12 +19,17 @@ function dateFilter(value: string, name: string): number {
   return ms;
 }
 
+/**
+ * A message of this account, with its lifecycle applied.
+ * @throws SandboxHttpError 404 for an unknown SID or another account's message
+ */
 export function ownedMessage(ctx: Context, accountSid: string, sid: string, rawPath: string): MessageDoc {
   const doc = loadMessage(ctx, sid);
   if (!doc || doc.account_sid !== accountSid) throw notFound(rawPath);
   return doc;
 }
 
+/** Handlers of the Message operations. */
 export const messageHandlers: Record<string, Handler> = {
   CreateMessage({ ctx, params, path, principal }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);

@@ -9,6 +9,7 @@ import { deliveryFailure, raiseAlert } from "../outbound/alerts.js";
 import { CALLBACK_STATUSES, ERROR_MESSAGES, FAILURE_RULES, FINAL, keysOf, priceOf, save, wireMessage, type MessageDoc, type MessageStatus, type NewMessage, type Step } from "./message.js";
 import { segments } from "@twilio-kit/core/segments";
 
+/** Stores a new message (with its media), plans its lifecycle and schedules its first status callback. */
 export function insertMessage(ctx: Context, input: NewMessage): MessageDoc {
   const hasMedia = input.mediaUrls.length > 0;
   const sid = ctx.sid(hasMedia ? "MM" : "SM");
@@ -147,9 +148,11 @@ export function settleMessage(ctx: Context, doc: Doc): MessageDoc {
 }
 
 // Statuses as small numbers, for notices (which carry numbers only).
+/** Message statuses by number, for notices (which carry numbers only). */
 export const STATUSES: readonly MessageStatus[] = [
   "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "accepted", "scheduled", "read", "partially_delivered", "canceled",
 ];
+/** A notice's tag is `generation * TAG_BASE + status index`. */
 export const TAG_BASE = 16;
 
 /**
@@ -193,6 +196,7 @@ export function setMessageStatus(ctx: Context, doc: MessageDoc, status: MessageS
   if (doc._cb && CALLBACK_STATUSES.has(status)) return sendStatusCallback(ctx, doc);
 }
 
+/** Posts a message's status to its StatusCallback; a failed delivery becomes a warning alert. */
 export async function sendStatusCallback(ctx: Context, doc: MessageDoc): Promise<void> {
   const params: Record<string, string> = {
     AccountSid: doc.account_sid,
@@ -220,6 +224,7 @@ export async function sendStatusCallback(ctx: Context, doc: MessageDoc): Promise
   if (failure) raiseAlert(ctx, doc.account_sid, failure.code, `Status callback: ${failure.text}`, doc.sid, delivery, "warning");
 }
 
+/** `RawDlrDoneDate` as carriers write it: `YYMMDDhhmm` in UTC. */
 export function rawDlrDate(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, "0");

@@ -64,37 +64,48 @@ export const FAILURE_RULES: Record<string, { status: "undelivered" | "failed"; m
   "30007": { status: "undelivered", message: "Message filtered" },
   "30008": { status: "failed", message: "Unknown error" },
 };
+/** The `error_message` of each simulated failure code. */
 export const ERROR_MESSAGES: Record<number, string> = Object.fromEntries(
   Object.entries(FAILURE_RULES).map(([code, rule]) => [Number(code), rule.message]),
 );
 
+/** Statuses a message never leaves. */
 export const FINAL: ReadonlySet<string> = new Set(["delivered", "undelivered", "failed", "received", "canceled", "read"]);
+/** Statuses in which a message can neither be redacted nor deleted. */
 export const IN_FLIGHT: ReadonlySet<string> = new Set(["queued", "sending", "accepted", "scheduled"]);
+/** Statuses Twilio sends a status callback for (never the initial one, nor `sending`). */
 export const CALLBACK_STATUSES: ReadonlySet<string> = new Set(["sent", "delivered", "undelivered", "failed", "canceled"]);
+/** Keywords that opt the sender out of messages from the number. */
 export const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]);
+/** Keywords that opt the sender back in. */
 export const START_WORDS = new Set(["START", "YES", "UNSTOP"]);
 
 // The indexed date is the sent date, known in advance from the plan: `DateSent` filters clamp to now.
+/** The sent date (ms) the list index holds: the actual one, or the planned one. */
 export function sentMsOf(doc: MessageDoc): number | null {
   if (doc._sentMs !== null) return doc._sentMs;
   const step = doc._plan.find(([, status]) => status === "sent" || status === "delivered" || status === "undelivered");
   return step ? step[0] : null;
 }
 
+/** Indexed columns of a message: owner, To, From and the sent date. */
 export function keysOf(doc: MessageDoc) {
   return { account_sid: doc.account_sid, ...keyColumns("message", { to: doc.to, from: doc.from }), date_ms: sentMsOf(doc) };
 }
 
 // owner, To and From never change after creation: only the data and the sent date are rewritten
+/** Stores a message's data and sent date (owner, To and From never change). */
 export function save(ctx: Context, doc: MessageDoc): void {
   ctx.store.updateData("message", doc, sentMsOf(doc));
 }
 
+/** The simulated price of a message: per segment, MMS dearer than SMS. */
 export function priceOf(doc: MessageDoc): string {
   const perSegment = Number(doc.num_media) > 0 ? 0.02 : 0.0079;
   return (-perSegment * Math.max(1, Number(doc.num_segments))).toFixed(5);
 }
 
+/** The meta key that marks `to` as opted out of messages from `from`. */
 export function optOutKey(from: string, to: string): string {
   return `optout:${bareNumber(from)}:${bareNumber(to)}`;
 }

@@ -8,11 +8,13 @@ import { findNumber } from "../numbers/number.js";
 import { optOutKey } from "./message.js";
 
 // Twilio's magic test numbers: the same inputs give the same errors as with test credentials.
+/** Twilio's magic test `From` numbers and the errors they answer with. */
 export const MAGIC_FROM: Record<string, [number, string]> = {
   "+15005550001": [21212, "The 'From' number +15005550001 is not a valid phone number, shortcode, or alphanumeric sender ID."],
   "+15005550007": [21606, "The 'From' phone number provided (+15005550007) is not a valid message-capable Twilio phone number for this destination/account."],
   "+15005550008": [21611, "This 'From' number has exceeded the maximum number of queued messages."],
 };
+/** Twilio's magic test `To` numbers and the errors they answer with. */
 export const MAGIC_TO: Record<string, [number, string]> = {
   "+15005550001": [21211, "The 'To' number +15005550001 is not a valid phone number."],
   "+15005550002": [21612, "The 'To' phone number: +15005550002, is not currently reachable using the 'From' phone number via SMS."],
@@ -21,6 +23,7 @@ export const MAGIC_TO: Record<string, [number, string]> = {
   "+15005550009": [21614, "'To' number is not a valid mobile number"],
 };
 
+/** Whether `from` is an alphanumeric sender ID (1–11 letters, digits, spaces; at least one letter). */
 export function isAlphanumericSender(from: string): boolean {
   return /^[A-Za-z0-9 ]{1,11}$/.test(from) && /[A-Za-z]/.test(from);
 }
@@ -28,6 +31,7 @@ export function isAlphanumericSender(from: string): boolean {
 /**
  * Twilio's business rules for a new outbound message, in Twilio's order. Returns the sender: `From`,
  * or the one a Messaging Service picked from its pool.
+ * @throws SandboxHttpError 400 with Twilio's code (21602, 21603, 21604, 21606, 21610, 21617, 21620, 21623, …)
  */
 export function validateOutbound(ctx: Context, accountSid: string, to: string | undefined, from: string | undefined, body: string | undefined, mediaUrls: string[], params: Record<string, string[]>): string {
   if (!to) throw badRequest(21604, "A 'To' phone number is required.");
@@ -56,6 +60,10 @@ export function validateOutbound(ctx: Context, accountSid: string, to: string | 
   return from!;
 }
 
+/**
+ * The `SendAt` time of a scheduled message (ms), or undefined when the message is not scheduled.
+ * @throws SandboxHttpError 400 (35111, 35114) for a bad ScheduleType/SendAt pair or a time outside 15 minutes to 35 days ahead
+ */
 export function parseSendAt(params: Record<string, string[]>, nowMs: number): number | undefined {
   const sendAt = first(params, "SendAt");
   const scheduleType = first(params, "ScheduleType");

@@ -4,6 +4,7 @@ import { iso8601 } from "../engine/util.js";
 import type { Handler } from "../http/handler.js";
 import { applyParams, ORIGIN, ownedService, serviceKeys, type ServiceDoc } from "./service.js";
 
+/** Handlers of the Messaging Service operations. */
 export const messagingHandlers: Record<string, Handler> = {
   CreateService({ ctx, params, principal }) {
     const sid = ctx.sid("MG");

@@ -5,6 +5,7 @@ import { first, type Params } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 import { keyColumns } from "../engine/keys.js";
 
+/** Origin of the Messaging API's absolute URLs. */
 export const ORIGIN = "https://messaging.twilio.com";
 
 /** A stored Messaging Service: exactly the wire object (`messaging.v1.service`). */
@@ -33,6 +34,7 @@ export interface SenderDoc extends Doc {
 }
 
 // Params that map one-to-one onto a field, with their types.
+/** String params that map one-to-one onto a field. */
 export const STRINGS: Record<string, string> = {
   FriendlyName: "friendly_name",
   InboundRequestUrl: "inbound_request_url",
@@ -41,7 +43,9 @@ export const STRINGS: Record<string, string> = {
   ScanMessageContent: "scan_message_content",
   Usecase: "usecase",
 };
+/** HTTP method params, stored upper-case. */
 export const METHODS: Record<string, string> = { InboundMethod: "inbound_method", FallbackMethod: "fallback_method" };
+/** Boolean params (`true`/`false`, any case). */
 export const BOOLEANS: Record<string, string> = {
   StickySender: "sticky_sender",
   MmsConverter: "mms_converter",
@@ -51,12 +55,18 @@ export const BOOLEANS: Record<string, string> = {
   SynchronousValidation: "synchronous_validation",
   UseInboundWebhookOnNumber: "use_inbound_webhook_on_number",
 };
+/** Fields an empty value clears to null. */
 export const URL_FIELDS = new Set(["inbound_request_url", "fallback_url", "status_callback"]);
 
+/** Indexed columns of a service: owner and friendly name. */
 export function serviceKeys(doc: ServiceDoc) {
   return { account_sid: doc.account_sid, ...keyColumns("messaging_service", { friendlyName: doc.friendly_name }) };
 }
 
+/**
+ * Applies the create/update params of a service.
+ * @throws SandboxHttpError 400: 21626 for a ValidityPeriod outside 1–36000, 20001 for an empty or too long FriendlyName
+ */
 export function applyParams(doc: ServiceDoc, params: Params): void {
   const record = doc as Record<string, unknown>;
   for (const [param, field] of Object.entries(STRINGS)) {
@@ -88,16 +98,22 @@ export function findService(ctx: Context, accountSid: string, serviceSid: string
   return doc && doc.account_sid === accountSid ? doc : undefined;
 }
 
+/**
+ * A service of this account.
+ * @throws SandboxHttpError 404 for an unknown SID or another account's service
+ */
 export function ownedService(ctx: Context, accountSid: string, sid: string, rawPath: string): ServiceDoc {
   const doc = findService(ctx, accountSid, sid);
   if (!doc) throw notFound(rawPath);
   return doc;
 }
 
+/** The store SID of a pool sender: one per phone number, so a number is in one pool at most. */
 export function poolKey(pnSid: string): string {
   return `pool:${pnSid}`;
 }
 
+/** The wire object of a pool sender (`messaging.v1.service.phone_number`). */
 export function wireSender(doc: SenderDoc): Record<string, unknown> {
   return {
     sid: doc._pn,
@@ -112,6 +128,7 @@ export function wireSender(doc: SenderDoc): Record<string, unknown> {
   };
 }
 
+/** The senders of a service's pool, oldest first. */
 export function senders(ctx: Context, service: ServiceDoc): SenderDoc[] {
   return ctx.store.list<SenderDoc>("service_sender", { accountSid: service.account_sid, parentSid: service.sid, limit: 1000, order: "asc" }).map((row) => row.doc);
 }

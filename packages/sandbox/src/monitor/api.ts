@@ -21,6 +21,7 @@ function dateParam(value: string | undefined, name: string): number | undefined 
   return ms;
 }
 
+/** Handlers of the Monitor Alert operations. */
 export const monitorHandlers: Record<string, Handler> = {
   ListAlert({ ctx, params, principal }) {
     const filters: Record<string, string> = {};

@@ -41,6 +41,7 @@ const listHandler: Handler = ({ ctx, params, path, principal, operation }) => {
   return { status: 200, body };
 };
 
+/** Handlers of the IncomingPhoneNumber operations. */
 export const numberHandlers: Record<string, Handler> = {
   CreateIncomingPhoneNumber: createHandler,
   CreateIncomingPhoneNumberLocal: createHandler,

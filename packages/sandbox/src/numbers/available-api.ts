@@ -7,6 +7,10 @@ import type { Handler } from "../http/handler.js";
 import { findNumber } from "./number.js";
 
 // Twilio's test-credential magic values for buying numbers.
+/**
+ * The number a purchase asks for (`PhoneNumber`, or the first free one of `AreaCode`), with Twilio's test-credential magic.
+ * @throws SandboxHttpError 400: 21421 invalid, 21422 unavailable, 21451 neither given, 21452 none in the area code
+ */
 export function pickNumber(ctx: Context, params: Params): string {
   const phoneNumber = first(params, "PhoneNumber");
   const areaCode = first(params, "AreaCode");
@@ -38,6 +42,7 @@ export function availableNumbers(ctx: Context, areaCode: string | undefined, con
   return out;
 }
 
+/** The search handler of one AvailablePhoneNumbers type. */
 export function availableHandler(kind: "Local" | "Mobile" | "TollFree"): Handler {
   return ({ ctx, params, path, principal }) => {
     const account = assertAccess(ctx, principal, path.AccountSid!);

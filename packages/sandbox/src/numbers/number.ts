@@ -23,6 +23,7 @@ export interface NumberDoc extends Doc {
 }
 
 // Params of create/update that map one-to-one onto a field (`SmsUrl` → `sms_url`).
+/** Params of create/update that map one-to-one onto a field (`SmsUrl` → `sms_url`). */
 export const SETTABLE: Record<string, string> = {
   FriendlyName: "friendly_name",
   ApiVersion: "api_version",
@@ -46,6 +47,7 @@ export const SETTABLE: Record<string, string> = {
   AddressSid: "address_sid",
   BundleSid: "bundle_sid",
 };
+/** Fields that hold an HTTP method, stored upper-case. */
 export const METHOD_FIELDS = new Set(["sms_method", "sms_fallback_method", "voice_method", "voice_fallback_method", "status_callback_method"]);
 
 /** Options of `createNumber` (control API seed and the default number). */
@@ -108,6 +110,7 @@ export function createNumber(ctx: Context, options: NumberOptions): NumberDoc {
   return doc;
 }
 
+/** Stores a changed number. */
 export function saveNumber(ctx: Context, doc: NumberDoc): void {
   ctx.store.update("number", doc, numberKeys(doc));
 }
@@ -122,6 +125,7 @@ export function findNumber(ctx: Context, phoneNumber: string): NumberDoc | undef
   return ctx.store.findByKey1<NumberDoc>("number", phoneNumber)[0];
 }
 
+/** Applies the settable params of a create or update to a number. */
 export function applySettable(doc: NumberDoc, params: Params): void {
   for (const [param, field] of Object.entries(SETTABLE)) {
     const value = first(params, param);
@@ -132,6 +136,10 @@ export function applySettable(doc: NumberDoc, params: Params): void {
   if (lookup !== undefined) doc.voice_caller_id_lookup = lookup.toLowerCase() === "true";
 }
 
+/**
+ * A number of this account.
+ * @throws SandboxHttpError 404 for an unknown SID or another account's number
+ */
 export function ownedNumber(ctx: Context, accountSid: string, sid: string, rawPath: string): NumberDoc {
   const doc = ctx.store.get<NumberDoc>("number", sid);
   if (!doc || doc.account_sid !== accountSid) throw notFound(rawPath);

@@ -99,6 +99,7 @@ export async function fetchTwiml(ctx: Context, request: TwimlFetchRequest): Prom
 /**
  * Parses TwiML (fetched, or inline like a call's `Twiml` parameter); raises 12100 when it is not
  * well-formed. Returns undefined then.
+ * @throws whatever is not a TwimlParseError (a bug of ours, never swallowed)
  */
 export function parseDocument(ctx: Context, owner: TwimlOwner, xml: string, delivery?: WebhookDelivery): TwimlNode | undefined {
   try {

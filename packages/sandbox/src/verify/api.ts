@@ -10,6 +10,7 @@ import { invalid } from "./params.js";
 import { applyServiceParams, ownedService, saveService, serviceUrl, SERVICE_SUBRESOURCES } from "./service.js";
 import { ORIGIN, VERIFY_INVALID_PARAMETER, type VerifyServiceDoc } from "./verification.js";
 
+/** Handlers of the Verify Service operations. */
 export const verifyHandlers: Record<string, Handler> = {
   CreateService({ ctx, params, principal }) {
     const account = assertAccess(ctx, principal, principal.accountSid);

@@ -3,15 +3,21 @@ import { first, type Params } from "../engine/util.js";
 import { SandboxHttpError } from "../http/errors.js";
 import { VERIFY_INVALID_PARAMETER } from "./verification.js";
 
+/** A 400 with Verify's 60200 code. */
 export function invalid(message: string): SandboxHttpError {
   return new SandboxHttpError(400, VERIFY_INVALID_PARAMETER, message);
 }
 
 // Verify answers unknown or foreign resources with its own path in the message.
+/** A 404 (20404) naming the Verify path, as Verify words it. */
 export function notFoundVerify(path: string): SandboxHttpError {
   return new SandboxHttpError(404, 20404, `The requested resource ${path} was not found`);
 }
 
+/**
+ * A boolean param, or undefined when absent.
+ * @throws SandboxHttpError 400 (60200) when it is not true or false
+ */
 export function bool(params: Params, name: string): boolean | undefined {
   const value = first(params, name);
   if (value === undefined) return undefined;
@@ -19,6 +25,10 @@ export function bool(params: Params, name: string): boolean | undefined {
   return value.toLowerCase() === "true";
 }
 
+/**
+ * An integer param in [min, max], or undefined when absent.
+ * @throws SandboxHttpError 400 (60200) outside the range or not an integer
+ */
 export function integer(params: Params, name: string, min: number, max: number): number | undefined {
   const value = first(params, name);
   if (value === undefined) return undefined;
@@ -28,6 +38,10 @@ export function integer(params: Params, name: string, min: number, max: number):
   return Number(value);
 }
 
+/**
+ * A SID param with the given prefix, or undefined when absent.
+ * @throws SandboxHttpError 400 (60200) when it is not such a SID
+ */
 export function sidParam(params: Params, name: string, prefix: string): string | undefined {
   const value = first(params, name);
   if (value === undefined) return undefined;
@@ -35,6 +49,10 @@ export function sidParam(params: Params, name: string, prefix: string): string |
   return value;
 }
 
+/**
+ * A string param up to `maxLength` characters, or undefined when absent.
+ * @throws SandboxHttpError 400 (60200) when longer
+ */
 export function text(params: Params, name: string, maxLength = 256): string | undefined {
   const value = first(params, name);
   if (value !== undefined && value.length > maxLength) throw invalid(`Invalid parameter ${name}: longer than ${maxLength} characters`);

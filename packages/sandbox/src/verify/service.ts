@@ -5,6 +5,7 @@ import { bool, integer, invalid, notFoundVerify, sidParam, text } from "./params
 import { ORIGIN, type VerifyServiceDoc } from "./verification.js";
 import { keyColumns } from "../engine/keys.js";
 
+/** The `links` of a Verify service. */
 export const SERVICE_SUBRESOURCES: Record<string, string> = {
   verification_checks: "VerificationCheck",
   verifications: "Verifications",
@@ -15,11 +16,15 @@ export const SERVICE_SUBRESOURCES: Record<string, string> = {
   access_tokens: "AccessTokens",
 };
 
+/** The absolute URL of a Verify service. */
 export function serviceUrl(sid: string): string {
   return `${ORIGIN}/v2/Services/${sid}`;
 }
 
-/** Applies the create/update params of a service (all validated before anything changes). */
+/**
+ * Applies the create/update params of a service (all validated before anything changes).
+ * @throws SandboxHttpError 400 (60200) for an invalid param; nothing is applied then
+ */
 export function applyServiceParams(doc: Record<string, any>, params: Params): void {
   const friendlyName = text(params, "FriendlyName", 32);
   if (friendlyName !== undefined && friendlyName.trim() === "") throw invalid("Invalid parameter FriendlyName: must not be empty");
@@ -54,12 +59,17 @@ export function applyServiceParams(doc: Record<string, any>, params: Params): vo
   }
 }
 
+/** Stores a new or changed Verify service. */
 export function saveService(ctx: Context, doc: VerifyServiceDoc, isNew: boolean): void {
   const keys = { account_sid: doc.account_sid, ...keyColumns("verify_service", { friendlyName: doc.friendly_name }), date_ms: Date.parse(doc.date_created as string) };
   if (isNew) ctx.store.insert("verify_service", doc, keys);
   else ctx.store.update("verify_service", doc, keys);
 }
 
+/**
+ * A Verify service of this account.
+ * @throws SandboxHttpError 404 for an unknown SID or another account's service
+ */
 export function ownedService(ctx: Context, accountSid: string, sid: string, rawPath: string): VerifyServiceDoc {
   const doc = ctx.store.get<VerifyServiceDoc>("verify_service", sid);
   if (!doc || doc.account_sid !== accountSid) throw notFoundVerify(rawPath);

@@ -21,8 +21,11 @@ export const MAX_SENDS = 5;
 /** Wrong checks a verification tolerates; the next check answers 60202. */
 export const MAX_CHECKS = 5;
 
+/** Origin of the Verify API's absolute URLs. */
 export const ORIGIN = "https://verify.twilio.com";
+/** The channels Verify accepts. */
 export const CHANNELS = new Set(["sms", "call", "email", "whatsapp", "sna", "auto"]);
+/** A plausible email address (Verify's email channel). */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** A stored Verify service. */
@@ -70,6 +73,7 @@ export interface VerificationCodeInfo {
   dateCreated: string;
 }
 
+/** Stores a new or changed verification. */
 export function saveVerification(ctx: Context, doc: VerificationDoc, isNew: boolean): void {
   const keys = { account_sid: doc.account_sid, parent_sid: doc.service_sid, ...keyColumns("verification", { to: doc.to, status: doc.status }), date_ms: doc._createdMs };
   if (isNew) ctx.store.insert("verification", doc, keys);
@@ -95,10 +99,12 @@ export function pendingFor(ctx: Context, serviceSid: string, to: string): Verifi
   return live;
 }
 
+/** The wire object of a verification (the code never leaves the sandbox). */
 export function verificationWire(doc: VerificationDoc): Record<string, unknown> {
   return toWire(doc);
 }
 
+/** The wire object of a VerificationCheck answer. */
 export function checkWire(doc: VerificationDoc): Record<string, unknown> {
   return {
     sid: doc.sid,
@@ -122,6 +128,10 @@ export function makeCode(ctx: Context, length: number): string {
   return (BigInt(`0x${digest.toString("hex")}`) % 10n ** BigInt(length)).toString().padStart(length, "0");
 }
 
+/**
+ * The `To` of a verification for its channel: E.164 for phone channels, an email for `email`.
+ * @throws SandboxHttpError 400 (60200) for a missing or invalid To
+ */
 export function validateTo(to: string | undefined, channel: string): string {
   if (to === undefined || to.trim() === "") throw invalid("Invalid parameter To: a To phone number or email is required");
   if (channel === "email") {

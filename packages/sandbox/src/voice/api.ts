@@ -25,6 +25,10 @@ function isEndpoint(value: string): boolean {
   return isE164(value) || /^(client|sip):.+/.test(value);
 }
 
+/**
+ * A call of this account.
+ * @throws SandboxHttpError 404 for an unknown SID or another account's call
+ */
 export function ownedCall(ctx: Context, accountSid: string, sid: string, rawPath: string): CallDoc {
   const doc = load(ctx, sid);
   if (!doc || doc.account_sid !== accountSid) throw notFound(rawPath);
@@ -42,6 +46,7 @@ function parseInlineTwiml(twiml: string): void {
 
 const EVENTS = new Set(["initiated", "ringing", "answered", "completed"]);
 
+/** Handlers of the Call operations. */
 export const callHandlers: Record<string, Handler> = {
   CreateCall({ ctx, params, path, principal }) {
     const account = assertAccess(ctx, principal, path.AccountSid!);

@@ -65,6 +65,7 @@ export interface CallDoc extends Doc {
   _seq: number;
 }
 
+/** Statuses a call never leaves. */
 export const FINAL: ReadonlySet<string> = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
 /** Destinations with a simulated outcome; the last digits are the SIP response code. */
 export const OUTCOME_RULES: Record<string, CallDoc["_outcome"]> = {
@@ -72,12 +73,15 @@ export const OUTCOME_RULES: Record<string, CallDoc["_outcome"]> = {
   "+15005550408": "no-answer",
   "+15005550500": "failed",
 };
+/** The `SipResponseCode` of each final status. */
 export const SIP_CODES: Record<string, string> = { completed: "200", busy: "486", "no-answer": "487", failed: "500", canceled: "487" };
 
+/** Indexed columns of a call: owner, parent call, To, From and start time. */
 export function keysOf(doc: CallDoc) {
   return { account_sid: doc.account_sid, parent_sid: doc.parent_call_sid, ...keyColumns("call", { to: doc.to, from: doc.from }), date_ms: doc._startMs ?? null };
 }
 
+/** Stores a changed call. */
 export function save(ctx: Context, doc: CallDoc): void {
   ctx.store.update("call", doc, keysOf(doc));
 }
@@ -103,6 +107,7 @@ export interface NewCall {
   status: CallStatus;
 }
 
+/** Stores a new call and emits `call.created`. */
 export function insertCall(ctx: Context, input: NewCall): CallDoc {
   const sid = ctx.sid("CA");
   const now = rfc2822(ctx.clock.now());
@@ -173,10 +178,12 @@ export function insertCall(ctx: Context, input: NewCall): CallDoc {
   return doc;
 }
 
+/** A stored call, or undefined. */
 export function load(ctx: Context, sid: string): CallDoc | undefined {
   return ctx.store.get<CallDoc>("call", sid);
 }
 
+/** The parameters every voice webhook of a call carries (with geo fields). */
 export function callParams(doc: CallDoc, status: string = doc.status): Record<string, string> {
   const params: Record<string, string> = {
     AccountSid: doc.account_sid,
@@ -200,6 +207,10 @@ export function callParams(doc: CallDoc, status: string = doc.status): Record<st
   return params;
 }
 
+/**
+ * A call that has not ended yet (control API).
+ * @throws SandboxHttpError 404 for an unknown SID, 409 (21220) for an ended call
+ */
 export function activeCall(ctx: Context, sid: string): CallDoc {
   const doc = load(ctx, sid);
   if (!doc) throw new SandboxHttpError(404, 20404, `Call ${sid} was not found`);

@@ -75,7 +75,10 @@ export async function deliverInboundCall(ctx: Context, input: InboundCall): Prom
   return toWire(load(ctx, doc.sid)!);
 }
 
-/** Sends DTMF digits to a call (consumed by the active `<Gather>`, or buffered for the next one). */
+/**
+ * Sends DTMF digits to a call (consumed by the active `<Gather>`, or buffered for the next one).
+ * @throws SandboxHttpError 404/409 for an unknown or ended call, 400 for digits outside 0-9, *, #, w
+ */
 export async function sendDigits(ctx: Context, sid: string, digits: string): Promise<void> {
   const doc = activeCall(ctx, sid);
   if (typeof digits !== "string" || !/^[0-9*#wW]+$/.test(digits)) throw badRequest(INVALID_PARAMETER, "Digits must be made of 0-9, *, # and w");
@@ -84,7 +87,10 @@ export async function sendDigits(ctx: Context, sid: string, digits: string): Pro
   save(ctx, doc);
 }
 
-/** Sends a speech result to a call's `<Gather input="speech">`. */
+/**
+ * Sends a speech result to a call's `<Gather input="speech">`.
+ * @throws SandboxHttpError 404/409 for an unknown or ended call, 400 for an empty speech result
+ */
 export async function sendSpeech(ctx: Context, sid: string, speech: string): Promise<void> {
   const doc = activeCall(ctx, sid);
   if (typeof speech !== "string" || !speech) throw badRequest(INVALID_PARAMETER, "SpeechResult must be a non-empty string");
