@@ -2,6 +2,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
+import { createTwilio } from "@twilio-kit/core";
 import { api, control } from "./helpers.js";
 
 let sandbox: SandboxHandle;
@@ -145,5 +146,22 @@ describe("bearer tokens on the API", () => {
     await control(sandbox.url, "POST", "/reset");
     expect((await bearer(token)).status).toBe(401);
     expect((await tokenRequest({ grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret })).status).toBe(401);
+  });
+});
+
+describe("@twilio-kit/core's oauth option against the sandbox", () => {
+  it("fetches one token for a burst of requests and sends with it", async () => {
+    const client = await newClient();
+    let tokenRequests = 0;
+    const countingFetch: typeof fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith("/oauth/v2/token")) tokenRequests++;
+      return fetch(input, init);
+    };
+    const twilio = createTwilio({ accountSid: sandbox.accountSid, oauth: { clientId: client.client_id, clientSecret: client.client_secret }, baseUrl: sandbox.url, fetch: countingFetch });
+    const sent = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => twilio.request("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", { To: "+15558675310", From: sandbox.phoneNumber, Body: `burst ${i}` })),
+    );
+    expect(sent.every((message) => /^SM[0-9a-f]{32}$/.test(String(message.sid)))).toBe(true);
+    expect(tokenRequests).toBe(1);
   });
 });

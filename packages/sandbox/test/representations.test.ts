@@ -42,7 +42,7 @@ const DOCS_LIST_XML = `<TwilioResponse><Calls page="0" pagesize="50" uri="/2010-
 
 describe("the XML serializer against Twilio's responses", () => {
   it("writes a message exactly as the real response carries it, field for field", () => {
-    const ours = parseXml(toTwilioXml(SAME_MESSAGE_JSON, { kind: "resource", name: resourceName("CreateMessage") }));
+    const ours = parseXml(toTwilioXml(SAME_MESSAGE_JSON, { kind: "resource", name: resourceName("/2010-04-01/Accounts/{AccountSid}/Messages.json") }));
     const real = parseXml(REAL_MESSAGE_XML);
     expect(ours.name).toBe("TwilioResponse");
     expect(ours.children.map((c) => c.name)).toEqual(["Message"]);
@@ -77,7 +77,7 @@ describe("the XML serializer against Twilio's responses", () => {
       next_page_uri: "/2010-04-01/Accounts/ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX/Calls.json?PageSize=50&Page=1&PageToken=PA1",
       page: 0,
     };
-    const ours = parseXml(toTwilioXml(page, { kind: "list", listKey: "calls", itemName: resourceName("ListCall") })).children[0]!;
+    const ours = parseXml(toTwilioXml(page, { kind: "list", listKey: "calls", itemName: resourceName("/2010-04-01/Accounts/{AccountSid}/Calls.json") })).children[0]!;
     const docs = parseXml(DOCS_LIST_XML).children[0]!;
     expect(ours.name).toBe(docs.name);
     for (const name of Object.keys(docs.attributes)) expect(ours.attributes).toHaveProperty(name);
@@ -96,6 +96,19 @@ describe("the XML serializer against Twilio's responses", () => {
 
   it("keeps the document well-formed for characters XML cannot carry", () => {
     expect(() => parseXml(toTwilioXml({ body: "a\u0000b\u001Fc\uD800" }, { kind: "resource", name: "Message" }))).not.toThrow();
+  });
+});
+
+describe("element names", () => {
+  it("name a resource after the last collection of its path, singular", () => {
+    expect(resourceName("/2010-04-01/Accounts.json")).toBe("Account");
+    expect(resourceName("/2010-04-01/Accounts/{Sid}.json")).toBe("Account");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json")).toBe("Recording");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json")).toBe("Media");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json")).toBe("IncomingPhoneNumber");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json")).toBe("AvailablePhoneNumber");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json")).toBe("Address");
+    expect(resourceName("/2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json")).toBe("ShortCode");
   });
 });
 

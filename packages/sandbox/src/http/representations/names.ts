@@ -25,14 +25,22 @@ export function singular(name: string): string {
   return name;
 }
 
-// number purchases by type and searches by type answer with the base resource's element
-const TYPE_SUFFIX = /(PhoneNumber)(Local|Mobile|TollFree)$/;
-const VERB = /^(Create|Fetch|Update|List|Delete)(New)?/;
+// number purchases and searches by type (`IncomingPhoneNumbers/Local.json`) answer with the base resource
+const NUMBER_TYPES = new Set(["Local", "Mobile", "TollFree"]);
 
-/** The element of one resource of an operation: `CreateMessage` → `Message`, `CreateNewKey` → `Key`. */
-export function resourceName(operationId: string): string {
-  const name = operationId.replace(VERB, "").replace(TYPE_SUFFIX, "$1");
-  return xmlName(name || "Resource");
+/**
+ * The element of one resource of an operation, from its path: the last collection segment, singular
+ * (`/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json` → `Recording`, `/Accounts.json` → `Account`,
+ * `/IncomingPhoneNumbers/Local.json` → `IncomingPhoneNumber`).
+ */
+export function resourceName(operationPath: string): string {
+  const literals = operationPath
+    .replace(/\.json$/, "")
+    .split("/")
+    .filter((segment) => segment !== "" && !segment.includes("{") && segment !== "2010-04-01");
+  let name = literals.pop() ?? "Resource";
+  if (NUMBER_TYPES.has(name) && literals.length > 0) name = literals.pop()!;
+  return xmlName(singular(name));
 }
 
 // An element name must start with a letter or `_` and hold only name characters; Twilio's field names

@@ -35,8 +35,8 @@ export function writeResult(res: ServerResponse, representation: Representation,
   }
   if (representation === "xml") {
     const shape = isListOperation(operation)
-      ? { kind: "list" as const, listKey: operation.listKey!, itemName: resourceName(operation.operationId) }
-      : { kind: "resource" as const, name: resourceName(operation.operationId) };
+      ? { kind: "list" as const, listKey: operation.listKey!, itemName: resourceName(operation.path) }
+      : { kind: "resource" as const, name: resourceName(operation.path) };
     write(res, result.status, "application/xml; charset=utf-8", toTwilioXml(result.body, shape));
   } else if (representation === "csv" && isListOperation(operation)) {
     write(res, result.status, "text/csv; charset=utf-8", toTwilioCsv(result.body as Record<string, unknown>, operation.listKey!));
