@@ -160,7 +160,110 @@ function limitOf(search: URLSearchParams): number {
   return limit;
 }
 
-/** Routes one control request; `path` is relative to `/_sandbox`. */
+/** What a control route gets: the sandbox, the request, the SID in the path, the query and the body. */
+interface ControlRequest {
+  sandbox: Sandbox;
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The message or call SID of `/messages/:sid/…` and `/calls/:sid/…`. */
+  sid: string;
+  search: URLSearchParams;
+  /** The parsed JSON or form body (read on first call). */
+  body(): Promise<Body>;
+}
+
+/** A control route's answer: status and JSON body, or nothing when the route answered itself (SSE). */
+type ControlRoute = (request: ControlRequest) => Promise<{ status: number; body: unknown } | void> | { status: number; body: unknown } | void;
+
+const ok = (body: unknown) => ({ status: 200, body });
+const created = (body: unknown) => ({ status: 201, body });
+
+/** The control routes by `METHOD /path`, with `:sid` for a message or call SID. */
+const CONTROL_ROUTES: Record<string, ControlRoute> = {
+  "GET /": ({ sandbox }) => ok(info(sandbox)),
+  "GET /info": ({ sandbox }) => ok(info(sandbox)),
+  "GET /health": () => ok({ ok: true }),
+  "GET /operations": () => ok({ emulated: emulatedRoutes() }),
+  "POST /reset": ({ sandbox }) => {
+    sandbox.reset();
+    return ok(info(sandbox));
+  },
+  "POST /seed": async ({ sandbox, body }) => created(seed(sandbox, await body())),
+  "GET /clock": ({ sandbox }) => ok({ mode: sandbox.clock.mode, now: sandbox.clock.now() }),
+  "POST /clock/advance": async ({ sandbox, body }) => {
+    const raw = pick(await body(), "Ms");
+    const ms = typeof raw === "string" ? Number(raw) : raw;
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 366 * 86_400_000) {
+      throw badRequest(INVALID_PARAMETER, "ms must be a number of milliseconds in [0, 1 year]");
+    }
+    await sandbox.clock.advance(ms);
+    return ok({ mode: sandbox.clock.mode, now: sandbox.clock.now() });
+  },
+  "POST /messages/inbound": inboundSms,
+  "POST /sms/inbound": inboundSms,
+  "POST /messages/:sid/status": async ({ sandbox, sid, body }) => {
+    const parsed = await body();
+    const rawCode = pick(parsed, "ErrorCode");
+    const errorCode = rawCode === undefined || rawCode === null ? undefined : Number(rawCode);
+    return ok(await forceMessageStatus(sandbox.ctx, sid, requiredString(parsed, "Status"), errorCode));
+  },
+  "POST /calls/inbound": async ({ sandbox, body }) => {
+    const parsed = await body();
+    return created(await deliverInboundCall(sandbox.ctx, { from: requiredString(parsed, "From"), to: requiredString(parsed, "To") }));
+  },
+  "POST /calls/:sid/digits": async ({ sandbox, sid, body }) => {
+    await sendDigits(sandbox.ctx, sid, requiredString(await body(), "Digits"));
+    return ok(transcriptOf(sandbox.ctx, sid));
+  },
+  "POST /calls/:sid/speech": async ({ sandbox, sid, body }) => {
+    await sendSpeech(sandbox.ctx, sid, requiredString(await body(), "SpeechResult"));
+    return ok(transcriptOf(sandbox.ctx, sid));
+  },
+  "POST /calls/:sid/hangup": async ({ sandbox, sid }) => {
+    await hangUp(sandbox.ctx, sid);
+    return ok(transcriptOf(sandbox.ctx, sid));
+  },
+  "POST /calls/:sid/status": async ({ sandbox, sid, body }) => {
+    await forceCallStatus(sandbox.ctx, sid, requiredString(await body(), "Status"));
+    return ok(transcriptOf(sandbox.ctx, sid));
+  },
+  "GET /calls/:sid/transcript": ({ sandbox, sid }) => ok(transcriptOf(sandbox.ctx, sid)),
+  "GET /webhooks": ({ sandbox, search }) => ok({ webhooks: sandbox.store.deliveries({ ref: search.get("sid") ?? undefined, limit: limitOf(search) }) }),
+  "GET /alerts": ({ sandbox, search }) => ok({ alerts: sandbox.store.list("alert", { order: "asc", limit: limitOf(search) }).map((row) => row.doc) }),
+  // the codes Verify never returns: what the user would read on their phone or in their inbox
+  "GET /verify/codes": ({ sandbox, search }) =>
+    ok({
+      codes: verificationCodes(sandbox.ctx, {
+        to: search.get("To") ?? search.get("to") ?? undefined,
+        serviceSid: search.get("ServiceSid") ?? search.get("serviceSid") ?? undefined,
+        verificationSid: search.get("VerificationSid") ?? search.get("verificationSid") ?? undefined,
+        limit: limitOf(search),
+      }),
+    }),
+  // client credentials for `POST /oauth/v2/token` (the secret is shown once)
+  "POST /oauth/clients": async ({ sandbox, body }) => {
+    const parsed = await body();
+    const accountSid = optionalString(parsed, "AccountSid") ?? sandbox.defaults.accountSid;
+    return created(createOAuthClient(sandbox.ctx, accountSid, optionalString(parsed, "FriendlyName") ?? ""));
+  },
+  "GET /events": ({ sandbox, req, res }) => serveEvents(sandbox, req, res),
+};
+
+async function inboundSms({ sandbox, body }: ControlRequest) {
+  const parsed = await body();
+  const result = await deliverInboundSms(sandbox.ctx, {
+    from: requiredString(parsed, "From"),
+    to: requiredString(parsed, "To"),
+    body: optionalString(parsed, "Body") ?? "",
+    mediaUrls: stringList(parsed, "MediaUrl", "MediaUrls"),
+  });
+  return created(result);
+}
+
+/**
+ * Routes one control request; `path` is relative to `/_sandbox`.
+ * @throws SandboxHttpError 404 for an unknown route, 403 for a state change without the control header, and the 4xx of the route itself
+ */
 export async function handleControl(
   sandbox: Sandbox,
   req: IncomingMessage,
@@ -172,12 +275,11 @@ export async function handleControl(
   const method = (req.method ?? "GET").toUpperCase();
   // before anything runs or is read: a cross-site HTML form must not reset data or send inbound messages
   assertControlWrite(req);
-  const search = new URLSearchParams(searchText);
-  const { ctx } = sandbox;
   const parts = path.split("/").filter(Boolean);
-  const route = `${method} /${parts.map((part, i) => (i === 1 && /^(SM|MM|CA)[0-9a-f]{32}$/.test(part) ? ":sid" : part)).join("/")}`;
-  const sid = parts[1] ?? "";
-  if (route !== "GET /events") {
+  const key = `${method} /${parts.map((part, i) => (i === 1 && /^(SM|MM|CA)[0-9a-f]{32}$/.test(part) ? ":sid" : part)).join("/")}`;
+  const route = CONTROL_ROUTES[key];
+  if (!route) throw new SandboxHttpError(404, 20404, `No control route ${method} /_sandbox${path}`);
+  if (key !== "GET /events") {
     // every control answer is sent after its writes are committed
     const write = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
@@ -185,100 +287,14 @@ export async function handleControl(
       return res;
     }) as typeof res.end;
   }
-
-  switch (route) {
-    case "GET /":
-    case "GET /info":
-      return sendJson(res, 200, info(sandbox));
-    case "GET /health":
-      return sendJson(res, 200, { ok: true });
-    case "GET /operations":
-      return sendJson(res, 200, { emulated: emulatedRoutes() });
-    case "POST /reset":
-      sandbox.reset();
-      return sendJson(res, 200, info(sandbox));
-    case "POST /seed":
-      return sendJson(res, 201, seed(sandbox, await parseBody(req, readBody)));
-    case "GET /clock":
-      return sendJson(res, 200, { mode: sandbox.clock.mode, now: sandbox.clock.now() });
-    case "POST /clock/advance": {
-      const body = await parseBody(req, readBody);
-      const raw = pick(body, "Ms");
-      const ms = typeof raw === "string" ? Number(raw) : raw;
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 366 * 86_400_000) {
-        throw badRequest(INVALID_PARAMETER, "ms must be a number of milliseconds in [0, 1 year]");
-      }
-      await sandbox.clock.advance(ms);
-      return sendJson(res, 200, { mode: sandbox.clock.mode, now: sandbox.clock.now() });
-    }
-    case "POST /messages/inbound":
-    case "POST /sms/inbound": {
-      const body = await parseBody(req, readBody);
-      const result = await deliverInboundSms(ctx, {
-        from: requiredString(body, "From"),
-        to: requiredString(body, "To"),
-        body: optionalString(body, "Body") ?? "",
-        mediaUrls: stringList(body, "MediaUrl", "MediaUrls"),
-      });
-      return sendJson(res, 201, result);
-    }
-    case "POST /messages/:sid/status": {
-      const body = await parseBody(req, readBody);
-      const rawCode = pick(body, "ErrorCode");
-      const errorCode = rawCode === undefined || rawCode === null ? undefined : Number(rawCode);
-      return sendJson(res, 200, await forceMessageStatus(ctx, sid, requiredString(body, "Status"), errorCode));
-    }
-    case "POST /calls/inbound": {
-      const body = await parseBody(req, readBody);
-      return sendJson(res, 201, await deliverInboundCall(ctx, { from: requiredString(body, "From"), to: requiredString(body, "To") }));
-    }
-    case "POST /calls/:sid/digits": {
-      const body = await parseBody(req, readBody);
-      await sendDigits(ctx, sid, requiredString(body, "Digits"));
-      return sendJson(res, 200, transcriptOf(ctx, sid));
-    }
-    case "POST /calls/:sid/speech": {
-      const body = await parseBody(req, readBody);
-      await sendSpeech(ctx, sid, requiredString(body, "SpeechResult"));
-      return sendJson(res, 200, transcriptOf(ctx, sid));
-    }
-    case "POST /calls/:sid/hangup":
-      await hangUp(ctx, sid);
-      return sendJson(res, 200, transcriptOf(ctx, sid));
-    case "POST /calls/:sid/status": {
-      const body = await parseBody(req, readBody);
-      await forceCallStatus(ctx, sid, requiredString(body, "Status"));
-      return sendJson(res, 200, transcriptOf(ctx, sid));
-    }
-    case "GET /calls/:sid/transcript":
-      return sendJson(res, 200, transcriptOf(ctx, sid));
-    case "GET /webhooks": {
-      const ref = search.get("sid") ?? undefined;
-      return sendJson(res, 200, { webhooks: sandbox.store.deliveries({ ref, limit: limitOf(search) }) });
-    }
-    case "GET /alerts": {
-      const rows = sandbox.store.list("alert", { order: "asc", limit: limitOf(search) });
-      return sendJson(res, 200, { alerts: rows.map((row) => row.doc) });
-    }
-    case "GET /verify/codes": {
-      // the codes Verify never returns: what the user would read on their phone or in their inbox
-      const codes = verificationCodes(ctx, {
-        to: search.get("To") ?? search.get("to") ?? undefined,
-        serviceSid: search.get("ServiceSid") ?? search.get("serviceSid") ?? undefined,
-        verificationSid: search.get("VerificationSid") ?? search.get("verificationSid") ?? undefined,
-        limit: limitOf(search),
-      });
-      return sendJson(res, 200, { codes });
-    }
-    case "POST /oauth/clients": {
-      // client credentials for `POST /oauth/v2/token` (the secret is shown once)
-      const body = await parseBody(req, readBody);
-      const accountSid = optionalString(body, "AccountSid") ?? sandbox.defaults.accountSid;
-      return sendJson(res, 201, createOAuthClient(ctx, accountSid, optionalString(body, "FriendlyName") ?? ""));
-    }
-    case "GET /events":
-      return serveEvents(sandbox, req, res);
-    default:
-      throw new SandboxHttpError(404, 20404, `No control route ${method} /_sandbox${path}`);
-  }
+  let parsed: Promise<Body> | undefined;
+  const answer = await route({
+    sandbox,
+    req,
+    res,
+    sid: parts[1] ?? "",
+    search: new URLSearchParams(searchText),
+    body: () => (parsed ??= parseBody(req, readBody)),
+  });
+  if (answer) sendJson(res, answer.status, answer.body);
 }
