@@ -177,13 +177,23 @@ describe("messages", () => {
     const conversation = await createConversation();
     await addParticipant(conversation.sid, { Identity: "agent" });
     await smsParticipant(conversation.sid);
-    await smsParticipant(conversation.sid, "+15558675311");
+    // last five digits 30003: the messaging engine ends this copy undelivered
+    await smsParticipant(conversation.sid, "+15555530003");
     const message = await addMessage(conversation.sid, { Author: "agent", Body: "Your order shipped" });
-    expect(message.delivery).toMatchObject({ total: 2 });
+    expect(message.delivery).toEqual({ total: 2, sent: "none", delivered: "none", read: "none", failed: "none", undelivered: "none" });
     const sms = await sandbox.waitForMessage({ to: HANDSET, from: sandbox.phoneNumber, direction: "outbound-api" });
     expect(sms.body).toBe("Your order shipped");
     await sandbox.advance(5_000);
     await sandbox.waitForMessageStatus(sms.sid as string, "delivered");
+    const path = `/v1/Conversations/${conversation.sid}/Messages/${message.sid}`;
+    const later = await ok("GET", "/v1/Conversations/{ConversationSid}/Messages/{Sid}", path, 200);
+    expect(later.delivery).toEqual({ total: 2, sent: "all", delivered: "some", read: "none", failed: "none", undelivered: "some" });
+    const receipts = await ok("GET", "/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts", `${path}/Receipts`, 200);
+    expect(receipts.meta.key).toBe("delivery_receipts");
+    expect(receipts.delivery_receipts.map((r: { status: string; error_code: number }) => [r.status, r.error_code])).toEqual([["delivered", 0], ["undelivered", 30003]]);
+    expect(receipts.delivery_receipts[0].channel_message_sid).toBe(sms.sid);
+    const receipt = receipts.delivery_receipts[1];
+    expect(await ok("GET", "/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}", `${path}/Receipts/${receipt.sid}`, 200)).toEqual(receipt);
     const fromHandset = await addMessage(conversation.sid, { Author: HANDSET, Body: "Thanks" });
     expect(fromHandset.participant_sid).toMatch(/^MB/);
     const outbound = await api(sandbox.url, "GET", `/api/2010-04-01/Accounts/${sandbox.accountSid}/Messages.json?To=${encodeURIComponent(HANDSET)}`, { user: sandbox.accountSid, password: sandbox.authToken });

@@ -65,7 +65,7 @@ export async function addConversationMessage(ctx: Context, service: ConvServiceD
     date_created: now,
     date_updated: now,
     content_sid: null,
-    _smsSids: [],
+    _sms: [],
   };
   ctx.store.transaction(() => {
     // a message wakes an inactive conversation
@@ -84,12 +84,12 @@ export async function addConversationMessage(ctx: Context, service: ConvServiceD
         direction: "outbound-api",
         statusCallback: null,
       });
-      doc._smsSids.push(sms.sid);
+      doc._sms.push({ sid: sms.sid, participant: participant.sid, receipt: ctx.sid("DY") });
     }
     ctx.store.insert("conv_message", doc, { account_sid: doc.account_sid, parent_sid: conversation.sid, key1: doc.author });
     saveConversation(ctx, conversation);
   });
-  ctx.events.emit({ type: "conversation.message.added", at: nowMs, sid: doc.sid, conversationSid: conversation.sid, index: doc.index, author: doc.author, source: input.source, smsSids: doc._smsSids });
+  ctx.events.emit({ type: "conversation.message.added", at: nowMs, sid: doc.sid, conversationSid: conversation.sid, index: doc.index, author: doc.author, source: input.source, smsSids: doc._sms.map((copy) => copy.sid) });
   if (input.isWebhookEnabled) deliveries.push(...(await sendPostEvent(ctx, service, "onMessageAdded", input.source, doc.sid, messageParams(doc), conversation)));
   return { doc, deliveries };
 }

@@ -6,10 +6,11 @@ import { addressHandlers } from "./addresses-api.js";
 import { conversationHandlers, conversationServiceHandlers } from "./api.js";
 import { conversationMessageHandlers } from "./messages-api.js";
 import { participantHandlers } from "./participants-api.js";
+import { receiptHandlers } from "./receipts-api.js";
 import { scopedWebhookHandlers } from "./scoped-webhooks-api.js";
 import { userRoleHandlers } from "./users-roles-api.js";
 
-const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers, ...scopedWebhookHandlers };
+const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers, ...scopedWebhookHandlers, ...receiptHandlers };
 
 /** Conversations handlers by operationId. */
 export const conversationsHandlers: Record<string, Handler> = {

@@ -6,19 +6,15 @@ import { badRequest, INVALID_PARAMETER } from "../http/errors.js";
 import type { Handler, HandlerRequest } from "../http/handler.js";
 import { attributesParam, isWebhookEnabled, textParam } from "./api.js";
 import { addConversationMessage } from "./delivery.js";
-import { conversationPath, loadConvMessage, ORIGIN, participantsOf, wireConvMessage, type ConversationDoc, type ConvMessageDoc } from "./model.js";
+import { conversationPath, loadConvMessage, ORIGIN, wireConvMessage, type ConversationDoc, type ConvMessageDoc } from "./model.js";
 import { conversationOf } from "./participants-api.js";
 import { messageParams, sendPostEvent } from "./webhooks.js";
 
 // Twilio's limit for a Conversations message body
 const MAX_BODY = 1600;
 
-function smsCount(request: HandlerRequest, conversation: ConversationDoc): number {
-  return participantsOf(request.ctx, conversation.sid).filter((participant) => participant.messaging_binding !== null).length;
-}
-
-function wire(request: HandlerRequest, doc: ConvMessageDoc, conversation: ConversationDoc, smsParticipants?: number) {
-  return wireConvMessage(doc, conversation, request.path.ChatServiceSid, smsParticipants ?? smsCount(request, conversation));
+function wire(request: HandlerRequest, doc: ConvMessageDoc, conversation: ConversationDoc) {
+  return wireConvMessage(request.ctx, doc, conversation, request.path.ChatServiceSid);
 }
 
 /** `MediaSid` values as the media objects of the wire message (the sandbox stores no media content). */
@@ -53,7 +49,6 @@ export const conversationMessageHandlers: Record<string, Handler> = {
     const { conversation } = conversationOf(request);
     const order = first(request.params, "Order") ?? "asc";
     if (order !== "asc" && order !== "desc") throw badRequest(INVALID_PARAMETER, "Order must be asc or desc");
-    const count = smsCount(request, conversation);
     const body = pageOf(request.ctx.store, request.params, {
       kind: "conv_message",
       path: `${conversationPath(conversation, request.path.ChatServiceSid)}/Messages`,
@@ -62,7 +57,7 @@ export const conversationMessageHandlers: Record<string, Handler> = {
       query: { parentSid: conversation.sid, order },
       envelope: "meta",
       origin: ORIGIN,
-      map: (doc) => wire(request, doc as ConvMessageDoc, conversation, count),
+      map: (doc) => wire(request, doc as ConvMessageDoc, conversation),
     });
     return { status: 200, body };
   },

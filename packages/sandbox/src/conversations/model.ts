@@ -5,6 +5,7 @@ import type { Context } from "../engine/context.js";
 import type { Doc } from "../engine/store.js";
 import { iso8601 } from "../engine/util.js";
 import { SandboxHttpError } from "../http/errors.js";
+import { loadMessage } from "../messages/lifecycle.js";
 
 export const ORIGIN = "https://conversations.twilio.com";
 
@@ -93,8 +94,61 @@ export interface ConvMessageDoc extends Doc {
   date_created: string;
   date_updated: string;
   content_sid: string | null;
-  /** SIDs of the SMS (Messages resource) each SMS participant was sent. */
-  _smsSids: string[];
+  /** The SMS (Messages resource) sent to each SMS participant, with the SID of its delivery receipt. */
+  _sms: SmsCopy[];
+}
+
+/** One SMS copy of a conversation message. */
+export interface SmsCopy {
+  /** The Messages resource SID (SM…): the receipt's `channel_message_sid`. */
+  sid: string;
+  participant: string;
+  /** The delivery receipt SID (DY…). */
+  receipt: string;
+}
+
+/** Receipt statuses (`conversation_message_receipt_enum_delivery_status`). */
+export type ReceiptStatus = "read" | "failed" | "delivered" | "undelivered" | "sent";
+
+/** A delivery receipt: the state of one SMS copy as of now, from the messaging engine. */
+export interface Receipt {
+  copy: SmsCopy;
+  status: ReceiptStatus;
+  errorCode: number | null;
+  dateUpdated: string;
+}
+
+const RECEIPT_STATUSES: ReadonlySet<string> = new Set(["sent", "delivered", "undelivered", "failed", "read"]);
+
+/**
+ * The receipts of a message, read from the SMS lifecycle as of now: a copy has one once its SMS is
+ * sent (or failed); a copy still queued or sending has none yet. A deleted SMS keeps no receipt.
+ */
+export function receiptsOf(ctx: Context, doc: ConvMessageDoc): Receipt[] {
+  const receipts: Receipt[] = [];
+  for (const copy of doc._sms) {
+    const sms = loadMessage(ctx, copy.sid);
+    if (!sms || !RECEIPT_STATUSES.has(sms.status)) continue;
+    receipts.push({ copy, status: sms.status as ReceiptStatus, errorCode: sms.error_code, dateUpdated: iso8601(Date.parse(sms.date_updated)) });
+  }
+  return receipts;
+}
+
+/** Twilio's `delivery` summary: for each status, whether all, some or none of the copies reached it. */
+function deliverySummary(total: number, receipts: Receipt[]): Record<string, unknown> {
+  const share = (matches: (receipt: Receipt) => boolean) => {
+    const count = receipts.filter(matches).length;
+    return count === 0 ? "none" : count === total ? "all" : "some";
+  };
+  return {
+    total,
+    // an SMS that was delivered, read or undelivered was sent first
+    sent: share((receipt) => receipt.status !== "failed"),
+    delivered: share((receipt) => receipt.status === "delivered" || receipt.status === "read"),
+    read: share((receipt) => receipt.status === "read"),
+    failed: share((receipt) => receipt.status === "failed"),
+    undelivered: share((receipt) => receipt.status === "undelivered"),
+  };
 }
 
 /** Twilio's 404 for a Conversations resource. */
@@ -265,7 +319,7 @@ export function participantsOf(ctx: Context, conversationSid: string): Participa
 
 // --- messages ---------------------------------------------------------------------------------
 
-export function wireConvMessage(doc: ConvMessageDoc, conversation: ConversationDoc, scopedServiceSid: string | undefined, smsParticipants: number): Record<string, unknown> {
+export function wireConvMessage(ctx: Context, doc: ConvMessageDoc, conversation: ConversationDoc, scopedServiceSid: string | undefined): Record<string, unknown> {
   const url = `${ORIGIN}${conversationPath(conversation, scopedServiceSid)}/Messages/${doc.sid}`;
   return {
     account_sid: doc.account_sid,
@@ -281,7 +335,7 @@ export function wireConvMessage(doc: ConvMessageDoc, conversation: ConversationD
     date_updated: doc.date_updated,
     url,
     // delivery summarises the SMS sent for the message (null when it went to chat participants only)
-    delivery: doc._smsSids.length === 0 ? null : { total: smsParticipants, sent: "all", delivered: "none", read: "none", failed: "none", undelivered: "none" },
+    delivery: doc._sms.length === 0 ? null : deliverySummary(doc._sms.length, receiptsOf(ctx, doc)),
     links: { delivery_receipts: `${url}/Receipts`, channel_metadata: `${url}/ChannelMetadata` },
     content_sid: doc.content_sid,
   };
