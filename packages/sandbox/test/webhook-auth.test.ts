@@ -61,6 +61,8 @@ async function startProtectedApp(scheme: "Basic" | "Digest", algorithm: "MD5" | 
         "/sms": "<Response><Message>pong</Message></Response>",
         // relative URLs resolve against the protected document's URL, credentials included
         "/sms-relative": '<Response><Message action="reply-status">pong</Message><Redirect>sms</Redirect></Response>',
+        "/voice": '<Response><Gather action="gathered" numDigits="1" timeout="1"><Say>Press a key</Say></Gather></Response>',
+        "/gathered": "<Response><Say>Thanks</Say><Hangup/></Response>",
       };
       res.writeHead(200, { "Content-Type": "text/xml" }).end(replies[parsed.pathname] ?? "<Response/>");
     });
@@ -154,6 +156,38 @@ describe("password-protected webhooks", () => {
       expect(paths.slice(0, 2)).toEqual(["/sms-relative", "/sms"]);
       expect(paths.filter((p) => p === "/reply-status")).toHaveLength(2);
       expect(app.requests.every((r) => r.authorization === undefined || r.authorization.startsWith("Basic "))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("cover voice: the VoiceUrl document and the relative <Gather> action behind Digest", async () => {
+    const app = await startProtectedApp("Digest", "SHA-256");
+    try {
+      await pointNumberAt({ VoiceUrl: `${app.url}/voice` });
+      const call = await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber });
+      await sandbox.sendDigits(call.sid as string, "5");
+      await sandbox.advance(30_000);
+      const answered = app.requests.filter((r) => r.authorization?.startsWith("Digest "));
+      expect(answered.map((r) => r.path)).toEqual(["/voice", "/gathered"]);
+      expect(answered[1]!.params.Digits).toBe("5");
+      for (const request of answered) expect(await isSigned(request, sandbox.authToken)).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("cover a Messaging Service's InboundRequestUrl", async () => {
+    const app = await startProtectedApp("Basic");
+    try {
+      const service = await api(sandbox.url, "POST", "/messaging/v1/Services", { ...main(), form: { FriendlyName: "svc", InboundRequestUrl: `${app.url}/sms` } });
+      const numbers = await api(sandbox.url, "GET", `/api/2010-04-01/Accounts/${sandbox.accountSid}/IncomingPhoneNumbers.json`, main());
+      const added = await api(sandbox.url, "POST", `/messaging/v1/Services/${service.body.sid}/PhoneNumbers`, { ...main(), form: { PhoneNumberSid: numbers.body.incoming_phone_numbers[0].sid } });
+      expect(added.status).toBe(201);
+      const result = await sandbox.inboundSms({ from: "+15558675310", to: sandbox.phoneNumber, body: "svc" });
+      expect(app.requests.map((r) => r.authorization?.split(" ")[0])).toEqual([undefined, "Basic"]);
+      expect(app.requests[1]!.params.MessagingServiceSid).toBe(service.body.sid);
+      expect(result.replies).toHaveLength(1);
     } finally {
       await app.close();
     }
