@@ -482,3 +482,23 @@ describe("users, roles and the account configuration", () => {
     expect((await createConversation()).chat_service_sid).toBe(service.sid);
   });
 });
+
+describe("the @twilio-kit/core client", () => {
+  it("runs the README flow", async () => {
+    const receiver = await startReceiver(() => ({ type: "text/plain", body: "" }));
+    try {
+      const twilio = await sandbox.client();
+      await twilio.request("POST /conversations/v1/Configuration/Webhooks", { PostWebhookUrl: `${receiver.url}/conversations`, Filters: ["onMessageAdded"] });
+      const conversation = await twilio.request("POST /conversations/v1/Conversations", { FriendlyName: "Support" });
+      await twilio.request("POST /conversations/v1/Conversations/{ConversationSid}/Participants", {
+        ConversationSid: conversation.sid!,
+        "MessagingBinding.Address": HANDSET,
+        "MessagingBinding.ProxyAddress": sandbox.phoneNumber,
+      });
+      await sandbox.inboundSms({ from: HANDSET, to: sandbox.phoneNumber, body: "Hi" });
+      expect(receiver.received.map((r) => [r.params.EventType, r.params.Source, r.params.Body])).toEqual([["onMessageAdded", "SMS", "Hi"]]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
