@@ -3,6 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import twilio from "twilio";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
 import { authorizationFor, parseChallenges, splitUrlCredentials } from "../src/outbound/webhook-auth.js";
@@ -110,6 +111,10 @@ describe.each([
       expect(answered.params).toMatchObject({ Body: "ping", From: "+15558675310" });
       expect(answered.headers["x-twilio-signature"]).toBe(app.requests[0]!.headers["x-twilio-signature"]);
       expect(await isSigned(answered, sandbox.authToken)).toBe(true);
+      // the official library validates it with the URL the app sees (no credentials), as for Twilio's own
+      const signature = String(answered.headers["x-twilio-signature"]);
+      expect(twilio.validateRequest(sandbox.authToken, signature, answered.url, answered.params)).toBe(true);
+      expect(twilio.validateRequest(sandbox.authToken, signature, answered.url.replace("http://", `http://${USER}:${encodeURIComponent(PASSWORD)}@`), answered.params)).toBe(false);
       expect(result.replies).toHaveLength(1);
       expect(result.replies[0]!.body).toBe("pong");
       // the log and the stream carry neither the password nor the user name
