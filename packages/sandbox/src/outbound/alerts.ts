@@ -5,6 +5,7 @@ import type { Doc } from "../engine/store.js";
 import { encodeForm } from "../http/form.js";
 import { iso8601 } from "../engine/util.js";
 import type { WebhookDelivery } from "./webhook.js";
+import { keyColumns } from "../engine/keys.js";
 
 /** A stored alert, shaped like Monitor v1's Alert instance (`GET /monitor/v1/Alerts/{Sid}`). */
 export interface AlertDoc extends Doc {
@@ -57,7 +58,7 @@ export function raiseAlert(
     request_headers: null,
     service_sid: null,
   };
-  ctx.store.insert("alert", doc, { account_sid: accountSid, parent_sid: resourceSid, key1: doc.error_code, key2: level, date_ms: nowMs });
+  ctx.store.insert("alert", doc, { account_sid: accountSid, parent_sid: resourceSid, ...keyColumns("alert", { errorCode: doc.error_code, logLevel: level }), date_ms: nowMs });
   ctx.events.emit({ type: "alert", at: ctx.clock.now(), alert: doc });
   return doc;
 }

@@ -82,18 +82,7 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
     const signedUrl = publicUrlFor(url, options.publicBaseUrl);
     const signature = await signTwilioRequest(request.authToken, signedUrl, method === "GET" ? {} : request.params);
     const idempotencyToken = `${request.accountSid}-${randomUUID()}`;
-    const headers: Record<string, string> = {
-      "X-Twilio-Signature": signature,
-      "I-Twilio-Idempotency-Token": idempotencyToken,
-      "User-Agent": "TwilioProxy/1.1",
-      Accept: "*/*",
-    };
-    if (body !== undefined) headers["Content-Type"] = "application/x-www-form-urlencoded";
-    if (options.publicBaseUrl) {
-      const pub = new URL(options.publicBaseUrl);
-      headers["X-Forwarded-Proto"] = pub.protocol.slice(0, -1);
-      headers["X-Forwarded-Host"] = pub.host;
-    }
+    const headers = webhookHeaders(signature, idempotencyToken, body !== undefined, options.publicBaseUrl);
     const started = performance.now();
     const delivery: WebhookDelivery = {
       kind: request.kind,
@@ -112,29 +101,7 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
       error: null,
       failure: null,
     };
-    try {
-      const response = await fetchWithChallenge(options.fetch, url, {
-        method,
-        headers,
-        body,
-        redirect: "follow",
-        signal: AbortSignal.timeout(options.timeoutMs),
-      }, credentials);
-      delivery.status = response.status;
-      delivery.contentType = response.headers.get("content-type");
-      const text = await response.text();
-      delivery.body = text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
-      if (text.length > MAX_BODY) {
-        delivery.error = "response body larger than 64 KiB";
-        delivery.failure = "body-too-large";
-      }
-    } catch (error) {
-      // AbortSignal.timeout aborts with a TimeoutError DOMException; fetch's network errors are TypeErrors
-      const name = (error as Error).name;
-      const isTimeout = name === "TimeoutError" || name === "AbortError";
-      delivery.failure = isTimeout ? "timeout" : "connection";
-      delivery.error = isTimeout ? `timed out after ${options.timeoutMs} ms` : describe(error);
-    }
+    await perform(delivery, { method, headers, body }, credentials, options);
     delivery.latencyMs = Math.round((performance.now() - started) * 10) / 10;
     try {
       store.logDelivery(request.ref, delivery);
@@ -144,6 +111,57 @@ export function createWebhookSender(store: Store, events: Events, now: () => num
     events.emit({ type: "webhook", at: delivery.at, delivery });
     return delivery;
   };
+}
+
+/** The headers Twilio sends with a webhook (and the forwarding headers a proxy would add for `publicBaseUrl`). */
+function webhookHeaders(signature: string, idempotencyToken: string, isForm: boolean, publicBaseUrl: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {
+    "X-Twilio-Signature": signature,
+    "I-Twilio-Idempotency-Token": idempotencyToken,
+    "User-Agent": "TwilioProxy/1.1",
+    Accept: "*/*",
+  };
+  if (isForm) headers["Content-Type"] = "application/x-www-form-urlencoded";
+  if (publicBaseUrl) {
+    const pub = new URL(publicBaseUrl);
+    headers["X-Forwarded-Proto"] = pub.protocol.slice(0, -1);
+    headers["X-Forwarded-Host"] = pub.host;
+  }
+  return headers;
+}
+
+/** Sends the request and records on the delivery what came back (status, type, body cut at 64 KiB) or why nothing did. */
+async function perform(
+  delivery: WebhookDelivery,
+  init: { method: string; headers: Record<string, string>; body: string | undefined },
+  credentials: Parameters<typeof fetchWithChallenge>[3],
+  options: WebhookOptions,
+): Promise<void> {
+  const url = delivery.url;
+  const { method, headers, body } = init;
+  try {
+    const response = await fetchWithChallenge(options.fetch, url, {
+      method,
+      headers,
+      body,
+      redirect: "follow",
+      signal: AbortSignal.timeout(options.timeoutMs),
+    }, credentials);
+    delivery.status = response.status;
+    delivery.contentType = response.headers.get("content-type");
+    const text = await response.text();
+    delivery.body = text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
+    if (text.length > MAX_BODY) {
+      delivery.error = "response body larger than 64 KiB";
+      delivery.failure = "body-too-large";
+    }
+  } catch (error) {
+    // AbortSignal.timeout aborts with a TimeoutError DOMException; fetch's network errors are TypeErrors
+    const name = (error as Error).name;
+    const isTimeout = name === "TimeoutError" || name === "AbortError";
+    delivery.failure = isTimeout ? "timeout" : "connection";
+    delivery.error = isTimeout ? `timed out after ${options.timeoutMs} ms` : describe(error);
+  }
 }
 
 function describe(error: unknown): string {
