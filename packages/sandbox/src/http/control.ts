@@ -283,7 +283,8 @@ export async function handleControl(
     // every control answer is sent after its writes are committed
     const write = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
-      sandbox.store.flushed().then(() => write(...args), () => write(...args));
+      // a failed COMMIT lost the writes: close the connection rather than acknowledge them
+      sandbox.store.flushed().then(() => write(...args), () => res.destroy());
       return res;
     }) as typeof res.end;
   }

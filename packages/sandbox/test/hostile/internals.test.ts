@@ -124,6 +124,40 @@ describe("a COMMIT that fails in setImmediate", () => {
   });
 });
 
+describe("a COMMIT that fails under a request", () => {
+  it("answers the API create with a 500, never a 201, and closes a control write without acknowledging it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "twk-commit-http-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sandbox = createSandbox({ clock: "manual", db: join(dir, "sandbox.db") });
+    cleanups.push(() => sandbox.close());
+    const url = await sandbox.listen(0, "127.0.0.1");
+    await sandbox.store.flushed();
+    // every message insert adds an orphan row whose deferred foreign key fails the group's COMMIT
+    sandbox.store.db.pragma("foreign_keys = ON");
+    sandbox.store.db.exec(`
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER poison AFTER INSERT ON docs WHEN NEW.kind = 'message' BEGIN INSERT INTO child VALUES (42); END;`);
+    const { accountSid, authToken, phoneNumber } = sandbox.defaults;
+    const warnings = await warningsDuring(async () => {
+      const created = await fetch(`${url}/api/2010-04-01/Accounts/${accountSid}/Messages.json`, {
+        method: "POST",
+        headers: { Authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ To: "+15558675310", From: phoneNumber, Body: "lost" }).toString(),
+      });
+      expect(created.status).toBe(500);
+      expect(await created.json()).toMatchObject({ code: 20500, status: 500 });
+      const inbound = fetch(`${url}/_sandbox/messages/inbound`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ From: "+15558675310", To: phoneNumber, Body: "lost" }) });
+      await expect(inbound).rejects.toThrow();
+    });
+    expect(warnings.join("\n")).toMatch(/COMMIT failed/);
+    expect(sandbox.store.list("message", { limit: 10, order: "asc" })).toEqual([]);
+    sandbox.store.db.exec("DROP TRIGGER poison");
+    const health = await fetch(`${url}/_sandbox/health`);
+    expect(health.status).toBe(200);
+  });
+});
+
 describe("clock jobs that fail", () => {
   it("names the failed async job on stderr in real mode instead of dropping it", async () => {
     const store = openStore(":memory:");
