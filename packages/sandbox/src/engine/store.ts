@@ -267,7 +267,8 @@ export function openStore(file: string, onCommitError: (error: Error) => void = 
       if (query.accountSid !== undefined) {
         const sids = Array.isArray(query.accountSid) ? query.accountSid : [query.accountSid];
         where.push(`account_sid IN (${sids.map(() => "?").join(", ")})`);
-        args.push(...sids);
+        // a loop, not a spread: the account list of a parent with many subaccounts has no fixed bound
+        for (const sid of sids) args.push(sid);
       }
       if (query.parentSid !== undefined) (where.push("parent_sid = ?"), args.push(query.parentSid));
       if (query.key1 !== undefined) (where.push("key1 = ?"), args.push(query.key1));
