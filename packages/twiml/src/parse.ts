@@ -212,8 +212,8 @@ export function parseTwiml(xml: string): TwimlDocument {
         const next = xml.indexOf("<", pos);
         const end = next === -1 ? xml.length : next;
         const raw = xml.slice(pos, end);
-        // Text is only meaningful in leaves and <Say>, <Message>, <Dial>; elsewhere only whitespace.
-        if (raw.trim() !== "" && (type === "Response" || type === "Gather" || type === "Prompt" || type === "Connect" || type === "Start" || type === "Stop" || type === "Pay" || type === "Enqueue" || type === "Record" || type === "Pause" || type === "Hangup" || type === "Reject" || type === "Leave")) {
+        // Text is only meaningful in leaves and <Say>, <Message>, <Dial>, <Enqueue> (the queue name); elsewhere only whitespace.
+        if (raw.trim() !== "" && (type === "Response" || type === "Gather" || type === "Prompt" || type === "Connect" || type === "Start" || type === "Stop" || type === "Pay" || type === "Record" || type === "Pause" || type === "Hangup" || type === "Reject" || type === "Leave")) {
           fail(`text is not allowed inside <${name}>`, pos + raw.search(/\S/));
         }
         text += decode(raw, pos);

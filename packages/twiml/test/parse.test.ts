@@ -54,6 +54,11 @@ describe("parseTwiml", () => {
     expect(parseError("<Response>stray text</Response>").message).toContain("text is not allowed");
   });
 
+  it("reads the queue name of <Enqueue>, as the builder writes it", () => {
+    const doc = parseTwiml(new VoiceResponse().enqueue({ waitUrl: "/wait" }, "support").toString());
+    expect(doc.children[0]).toMatchObject({ type: "Enqueue", text: "support", attributes: { waitUrl: "/wait" } });
+  });
+
   it("reads back whatever the builders write (1,000 generated documents)", () => {
     const text = fc.string({ maxLength: 10 }).filter((s) => !/[\0-\x08\x0B\f\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDFFF]/.test(s));
     fc.assert(

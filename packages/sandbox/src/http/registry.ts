@@ -3,6 +3,7 @@
 // 501 "not emulated".
 import { accountHandlers } from "../accounts/api.js";
 import { applicationHandlers } from "../applications/api.js";
+import { queueHandlers } from "../queues/api.js";
 import { keyHandlers } from "../accounts/keys-api.js";
 import { conversationsHandlers } from "../conversations/handlers.js";
 import { lookupHandlers } from "../lookup/api.js";
@@ -35,6 +36,7 @@ export const HANDLERS: Record<string, Record<string, Handler>> = {
     ...callHandlers,
     ...recordingHandlers,
     ...applicationHandlers,
+    ...queueHandlers,
   },
   conversations: conversationsHandlers,
   iam: iamKeyHandlers,

@@ -7,6 +7,7 @@ import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.
 import { routeInboundToConversation } from "../conversations/delivery.js";
 import { serviceOfNumber } from "../messaging-services/senders.js";
 import { findNumber } from "../numbers/number.js";
+import { numberApplication } from "../applications/application.js";
 import { raiseAlert } from "../outbound/alerts.js";
 import { fetchTwiml, redirectTarget, TWIML_ERRORS } from "../outbound/twiml-fetch.js";
 import type { WebhookDelivery } from "../outbound/webhook.js";
@@ -94,9 +95,14 @@ export async function deliverInboundSms(ctx: Context, input: InboundSms): Promis
   // a number in a Messaging Service answers with the service's webhooks, unless the service defers to
   // the number's (`use_inbound_webhook_on_number`) or has no InboundRequestUrl
   const targets: Array<[string, string]> = [];
+  const smsApp = numberApplication(ctx, number.account_sid, number.sms_application_sid);
   if (service && !service.use_inbound_webhook_on_number && service.inbound_request_url) {
     targets.push([service.inbound_request_url, service.inbound_method]);
     if (service.fallback_url) targets.push([service.fallback_url, service.fallback_method]);
+  } else if (smsApp?.sms_url) {
+    // a number with an SmsApplicationSid hands its messages to that TwiML App's URLs
+    targets.push([smsApp.sms_url, smsApp.sms_method]);
+    if (smsApp.sms_fallback_url) targets.push([smsApp.sms_fallback_url, smsApp.sms_fallback_method]);
   } else if (number.sms_url) {
     targets.push([number.sms_url, number.sms_method]);
     if (number.sms_fallback_url) targets.push([number.sms_fallback_url, number.sms_fallback_method]);

@@ -9,6 +9,9 @@ import { raiseAlert } from "../outbound/alerts.js";
 import { fetchTwiml, parseDocument, redirectTarget, TWIML_ERRORS } from "../outbound/twiml-fetch.js";
 import { callParams, FINAL, insertCall, isLive, load, OUTCOME_RULES, save, type CallDoc, type CallStatus, type TranscriptEntry } from "./call.js";
 import { finish } from "./lifecycle.js";
+import { startDialQueue } from "./verbs/dial-queue.js";
+import { leaveQueue, startEnqueue } from "./verbs/enqueue.js";
+import { documentEnded } from "./verbs/hooks.js";
 
 /** Simulated length of a recording and of an answered `<Dial>` leg, in seconds. */
 export const RECORDING_SEC = 5;
@@ -154,14 +157,23 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
         later(ctx, doc, seconds, "vrecord", { seconds, action: a.action ?? null, method: a.method ?? "POST" });
         return;
       }
-      case "Dial":
+      case "Dial": {
+        // <Dial><Queue> bridges two calls of the sandbox; other nouns dial a simulated party
+        const queue = verb.children.find((child) => child.type === "Queue");
+        if (queue) return startDialQueue(ctx, doc, verb, queue, heard);
         return startDial(ctx, doc, verb, heard);
+      }
+      case "Enqueue":
+        return startEnqueue(ctx, doc, verb, heard);
+      case "Leave":
+        return leaveQueue(ctx, doc, heard);
       default:
         heard({ verb: verb.type, note: "not emulated" });
         raiseAlert(ctx, doc.account_sid, TWIML_ERRORS.schemaWarning, `<${verb.type}> is not emulated by the sandbox: skipped`, doc.sid, undefined, "warning");
     }
   }
-  // falling off the end of the document hangs up
+  // falling off the end of the document hangs up, unless the call waits in a queue
+  if (await documentEnded(ctx, doc)) return;
   await finish(ctx, doc, "completed");
 }
 

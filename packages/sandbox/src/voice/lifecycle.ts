@@ -7,6 +7,7 @@ import { badRequest, INVALID_PARAMETER } from "../http/errors.js";
 import { deliveryFailure, raiseAlert } from "../outbound/alerts.js";
 import { activeCall, callParams, FINAL, load, save, SIP_CODES, type CallDoc, type CallStatus } from "./call.js";
 import { completeGather, endDial, endRecord, fetchDocument, runDocument, step } from "./interpreter.js";
+import { callEnded, runVerbJob } from "./verbs/hooks.js";
 
 export function setStatus(ctx: Context, doc: CallDoc, status: CallStatus): void {
   doc.status = status;
@@ -50,6 +51,8 @@ export async function finish(ctx: Context, doc: CallDoc, status: CallStatus): Pr
   doc._transcript.push({ at: nowMs, verb: "End", status });
   setStatus(ctx, doc, status);
   await statusCallback(ctx, doc, "completed");
+  // a queued caller leaves its queue, a bridged call frees its peer
+  await callEnded(ctx, doc);
 }
 
 /** Runs a `call` job: initiate → ring → answer (or busy / no-answer / failed). */
@@ -83,7 +86,7 @@ export function answer(ctx: Context, doc: CallDoc): void {
   setStatus(ctx, doc, "in-progress");
 }
 
-/** Runs the voice jobs of the clock: `call` (progress), `vstep`, `vgather`, `vrecord`, `vdial`. */
+/** Runs the voice jobs of the clock: `call` (progress), `vstep`, `vgather`, `vrecord`, `vdial`, and those of verbs/hooks.ts. */
 export function runCallJob(ctx: Context, job: Job): Promise<void> | void {
   const doc = load(ctx, job.ref);
   if (!doc || FINAL.has(doc.status)) return;
@@ -95,6 +98,7 @@ export function runCallJob(ctx: Context, job: Job): Promise<void> | void {
   if (job.kind === "vgather" && doc._gather) return completeGather(ctx, doc, { timedOut: true });
   if (job.kind === "vrecord") return endRecord(ctx, doc, data as never);
   if (job.kind === "vdial") return endDial(ctx, doc, data as never);
+  return runVerbJob(ctx, doc, job.kind);
 }
 
 /** Hangs up a call from the caller's side. */
