@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
@@ -11,6 +11,25 @@ const specEntries = Object.fromEntries(
     .filter((file) => file.endsWith(".ts") && file !== "index.ts")
     .map((file) => [file.slice(0, -3), `src/generated/${file}`]),
 );
+
+// Each spec's data (operation table, packed facade) as its own universal entry, `dist/data/<spec>.js`:
+// the Node build imports it from there instead of carrying a second copy of every table.
+const dataEntries = Object.fromEntries(
+  Object.keys(specEntries)
+    .filter((name) => existsSync(new URL(`./src/generated/data/${name}.ts`, import.meta.url)))
+    .map((name) => [`data/${name}`, `src/generated/data/${name}.ts`]),
+);
+const sharedDataInNode: Plugin = {
+  name: "shared-data-in-node",
+  setup(build) {
+    const extension = build.initialOptions.define?.TSUP_FORMAT === '"cjs"' ? ".cjs" : ".js";
+    build.onResolve({ filter: /^\.\/data\/[a-z0-9-]+\.js$/ }, (args) =>
+      args.importer.includes("/src/generated/")
+        ? { path: `../${args.path.slice(2, -3)}${extension}`, external: true }
+        : undefined,
+    );
+  },
+};
 
 // The root entry imports every spec but the 2010 API with `import()`. ESM output splits those into
 // chunks; CJS output cannot split, so esbuild would inline all 61 specs into index.cjs. Instead the
@@ -45,7 +64,7 @@ const shared: Options = {
 
 export default defineConfig([
   // Universal build (Workers, Deno, Bun, browsers): fetch only, no Node built-ins.
-  { ...shared, outDir: "dist", platform: "neutral", clean: true },
+  { ...shared, entry: { ...(shared.entry as Record<string, string>), ...dataEntries }, outDir: "dist", platform: "neutral", clean: true },
   // Node build, picked by the `node` export condition: the default transport is node:http.
   {
     ...shared,
@@ -53,6 +72,7 @@ export default defineConfig([
     platform: "node",
     esbuildPlugins: [
       lazySpecsInCjs,
+      sharedDataInNode,
       {
         name: "node-default-transport",
         setup(build) {

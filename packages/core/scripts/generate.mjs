@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates, from the pinned specs (with overlays), into src/generated/ (gitignored):
 //   types/<spec>.ts   openapi-typescript types of one spec
-//   <spec>.ts         that spec's Routes type, operation table (data only) and facade tree
+//   data/<spec>.ts    that spec's operation table and packed facade tree (data only)
+//   <spec>.ts         that spec's Routes and Facade types and its createTwilio
 //   index.ts          the batteries-included client's index: every spec's types, the 2010 API's
 //                     tables, and for every other spec a lazy record (facade shape + dynamic import)
 // Output is deterministic: same specs and overlays, same bytes.
@@ -98,34 +99,46 @@ ${routeLines.join("\n")}
 `;
 }
 
-function renderSpecModule(name, operations) {
-  if (SHADOWED_SPECS[name]) return renderShadowedModule(name, operations);
-  const owned = operations;
-  const tree = buildFacade(name, owned);
+/**
+ * The data of one spec in a module of its own (`data/<subpath>.ts`): the universal and the Node build
+ * differ only in their default transport, so the Node build imports this data from the universal one
+ * instead of carrying a second copy (tsup.config.ts).
+ */
+function renderSpecData(name, operations) {
   // Rows that say nothing beyond the defaults are left out: the table is data the bundle carries.
-  const table = Object.fromEntries(owned.map((op) => [op.route, runtimeRow(op)]).filter(([, row]) => Object.keys(row).length));
-  const packed = packFacade(tree);
-  const routeLines = operations.map(
-    (op) => `  ${quote(op.route)}: paths[${quote(op.path)}][${quote(op.method.toLowerCase())}];`,
-  );
-  const pagedRoutes = new Set(owned.filter((op) => op.listKey).map((op) => op.route));
-  return `${HEADER}import type { paths } from "./types/${name}.js";
-import { createClient, type TwilioClient, type TwilioOptions } from "../client.js";
-import { buildFacade, type Method, type PackedFacade, type Paginate } from "../facade.js";
-import type { OperationTable } from "../operations.js";
-
-export type { components, operations, paths } from "./types/${name}.js";
-
-/** Every operation of the ${name} spec by route (\`METHOD /path\`). */
-export interface Routes {
-${routeLines.join("\n")}
-}
+  const table = Object.fromEntries(operations.map((op) => [op.route, runtimeRow(op)]).filter(([, row]) => Object.keys(row).length));
+  const packed = packFacade(buildFacade(name, operations));
+  return `${HEADER}import type { PackedFacade } from "../../facade.js";
+import type { OperationTable } from "../../operations.js";
 
 /** Operation table of the ${name} spec: data only, read by the generic runtime. */
 export const operationTable: OperationTable = ${JSON.stringify(table)};
 
 /** Facade of the ${name} spec, packed: resource → verb → "METHOD index" into its path list. */
 export const facadeTree: PackedFacade = ${JSON.stringify(packed)};
+`;
+}
+
+function renderSpecModule(name, operations) {
+  if (SHADOWED_SPECS[name]) return renderShadowedModule(name, operations);
+  const owned = operations;
+  const tree = buildFacade(name, owned);
+  const routeLines = operations.map(
+    (op) => `  ${quote(op.route)}: paths[${quote(op.path)}][${quote(op.method.toLowerCase())}];`,
+  );
+  const pagedRoutes = new Set(owned.filter((op) => op.listKey).map((op) => op.route));
+  return `${HEADER}import type { paths } from "./types/${name}.js";
+import { createClient, type TwilioClient, type TwilioOptions } from "../client.js";
+import { buildFacade, type Method, type Paginate } from "../facade.js";
+import { facadeTree, operationTable } from "./data/${subpathOf(name)}.js";
+
+export type { components, operations, paths } from "./types/${name}.js";
+export { facadeTree, operationTable };
+
+/** Every operation of the ${name} spec by route (\`METHOD /path\`). */
+export interface Routes {
+${routeLines.join("\n")}
+}
 
 /** The typed facade of the ${name} spec. */
 export interface Facade ${renderTreeType(tree, 0, pagedRoutes)}
@@ -239,10 +252,12 @@ const names = specNames();
 const operations = loadOperations();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(new URL("types/", outDir), { recursive: true });
+mkdirSync(new URL("data/", outDir), { recursive: true });
 for (const name of names) {
   writeFileSync(new URL(`types/${name}.ts`, outDir), await generateTypes(name));
   const own = operations.filter((op) => op.spec === name);
   writeFileSync(new URL(`${subpathOf(name)}.ts`, outDir), renderSpecModule(name, own));
+  if (!SHADOWED_SPECS[name]) writeFileSync(new URL(`data/${subpathOf(name)}.ts`, outDir), renderSpecData(name, own));
 }
 writeFileSync(new URL("index.ts", outDir), renderIndex(names, operations));
 if (outFlag === -1) syncExports(names, { check: process.env.CI === "true" });

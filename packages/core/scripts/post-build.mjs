@@ -37,7 +37,7 @@ const generatedDir = join(dist, "generated");
 writeFileSync(join(generatedDir, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 for (const file of walk(generatedDir).filter((f) => f.endsWith(".d.ts"))) {
   const source = readFileSync(file, "utf8").replace(/((?:from\s+|import\()["']\.\.\/[^"']+)\.js(["'])/g, "$1.cjs$2");
-  writeFileSync(file, compactDeclarations(source));
+  writeFileSync(file, compactDeclarations(source, { indent: !file.startsWith(typesDir) }));
 }
 // twins an earlier layout left in place (tsup cleans dist, a post-build run alone does not)
 for (const file of walk(generatedDir).filter((f) => f.endsWith(".d.cts"))) rmSync(file);
