@@ -20,7 +20,7 @@ try {
   console.error("Run `npm run demo` from the repository root: it installs the workspace and builds the packages first.");
   process.exit(1);
 }
-const [{ runSendSms, formatTimeline }, { createAutoreplyApp }, { createIvrApp, formatTranscript }, { startSandbox }] = apps;
+const [{ runSendSms, formatTimeline }, { createAutoreplyApp, createConversationsAutoreplyApp, setUpConversations }, { createIvrApp, formatTranscript }, { startSandbox }] = apps;
 
 const CALLER = "+15558675310";
 const startedMs = Date.now();
@@ -105,6 +105,24 @@ try {
   }
   console.log("");
 
+  step = "2b sms-autoreply over Conversations";
+  console.log("2b. the same bot over Conversations: the SMS opens a conversation, the app gets the signed");
+  console.log("   onMessageAdded webhook and answers with a conversation message, delivered as SMS");
+  const conversationsBot = await listen(createServer(createConversationsAutoreplyApp({ authToken: sandbox.authToken, twilio })));
+  cleanups.push(conversationsBot.close);
+  await setUpConversations(twilio, { appUrl: conversationsBot.url, phoneNumber: sandbox.phoneNumber });
+  console.log(`   Conversations webhook = ${conversationsBot.url}/conversations, ${sandbox.phoneNumber} autocreates conversations`);
+  const question = "Is the owl awake?";
+  const { deliveries: conversationHooks } = await sandbox.inboundSms({ from: CALLER, to: sandbox.phoneNumber, body: question });
+  const added = conversationHooks.find((delivery) => delivery.url === `${conversationsBot.url}/conversations`);
+  if (added?.status !== 200) throw new Error(`the app answered onMessageAdded with ${added?.status ?? "nothing"}`);
+  const newest = (await twilio.messages.list({ To: CALLER, PageSize: 1 })).messages?.[0];
+  if (!newest?.sid || newest.direction !== "outbound-api") throw new Error("the conversation's answer did not go out as SMS");
+  await sandbox.advance(10_000);
+  const { status: answerStatus } = await twilio.messages.fetch({ Sid: newest.sid });
+  console.log(`   in   "${question}" from ${CALLER}: onMessageAdded (Source=SMS) POST /conversations 200`);
+  console.log(`   out  "${newest.body}" as SMS from ${newest.from} (${answerStatus})\n`);
+
   step = "3 voice-ivr";
   console.log("3. voice-ivr: a phone menu in TwiML (<Gather>, then <Say>, <Dial> or <Record>, then <Hangup>)");
   const ivr = await listen(createIvrApp({ authToken: sandbox.authToken }));
@@ -128,7 +146,7 @@ try {
   step = "stopping";
   for (const cleanup of cleanups.reverse()) await cleanup();
   const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-  console.log(`demo ok in ${seconds} s: message delivered, SMS answered, call navigated and hung up.`);
+  console.log(`demo ok in ${seconds} s: message delivered, SMS answered (by webhook and through Conversations), call navigated and hung up.`);
   console.log("Next: each app's README (apps/*/README.md) runs it against the sandbox or real Twilio with `npm start`.");
 } catch (error) {
   console.error(`\ndemo failed at step ${step}: ${error instanceof Error ? error.message : String(error)}`);

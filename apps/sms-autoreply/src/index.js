@@ -12,20 +12,33 @@ export const PHOTO_URL = "https://demo.twilio.com/owl.png";
 export const HELP_TEXT = "Autoreply bot: send PHOTO for a picture of an owl, or any other text and I will echo it. Reply STOP to unsubscribe.";
 
 /**
+ * What the bot answers to one incoming message (HELP, PHOTO, a picture, or an echo), whatever the channel.
+ * @param {{ Body: string, NumMedia?: number }} message
+ * @returns {{ text: string, mediaUrl?: string }}
+ * @example
+ * replyContent({ Body: "photo" }); // { text: "Here is an owl.", mediaUrl: PHOTO_URL }
+ */
+export function replyContent({ Body, NumMedia = 0 }) {
+  const keyword = Body.trim().toUpperCase();
+  if (keyword === "HELP") return { text: HELP_TEXT };
+  if (keyword === "PHOTO") return { text: "Here is an owl.", mediaUrl: PHOTO_URL };
+  if (keyword === "" && NumMedia > 0) return { text: `Thanks for the ${NumMedia === 1 ? "picture" : `${NumMedia} pictures`}!` };
+  if (keyword === "") return { text: "Send HELP for the list of commands." };
+  return { text: `You said: ${Body.trim()}` };
+}
+
+/**
  * The TwiML answer to one incoming message: HELP, PHOTO (an MMS reply), or an echo.
  * @param {{ Body: string, NumMedia?: number }} message the parsed webhook (`parseIncomingMessage`)
  * @returns {MessagingResponse}
  * @example
  * replyTo({ Body: "help" }).toString(); // <?xml …?><Response><Message>Autoreply bot: …</Message></Response>
  */
-export function replyTo({ Body, NumMedia = 0 }) {
+export function replyTo(message) {
   const response = new MessagingResponse();
-  const keyword = Body.trim().toUpperCase();
-  if (keyword === "HELP") response.message(HELP_TEXT);
-  else if (keyword === "PHOTO") response.message("Here is an owl.").media(PHOTO_URL);
-  else if (keyword === "" && NumMedia > 0) response.message(`Thanks for the ${NumMedia === 1 ? "picture" : `${NumMedia} pictures`}!`);
-  else if (keyword === "") response.message("Send HELP for the list of commands.");
-  else response.message(`You said: ${Body.trim()}`);
+  const { text, mediaUrl } = replyContent(message);
+  const reply = response.message(text);
+  if (mediaUrl) reply.media(mediaUrl);
   return response;
 }
 
@@ -53,3 +66,5 @@ export function createAutoreplyApp({ authToken, publicUrl }) {
   });
   return app;
 }
+
+export { BOT_AUTHOR, createConversationsAutoreplyApp, setUpConversations } from "./conversations.js";
