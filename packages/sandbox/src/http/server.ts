@@ -20,6 +20,7 @@ import { createRouter, validateParams } from "./route-table.js";
 import { openStore } from "../engine/store.js";
 import { createSidFactory } from "../engine/util.js";
 import { runCallJob } from "../voice/lifecycle.js";
+import { dropAllStreams } from "../voice/streams/hooks.js";
 import { createWebhookSender } from "../outbound/webhook.js";
 import { authorizeKey } from "../accounts/keys-authorize.js";
 import { authenticateBearer } from "../oauth/bearer.js";
@@ -222,6 +223,8 @@ export function createSandbox(options: SandboxOptions = {}) {
     },
     /** Drops all data and re-creates the default account and number. */
     reset(): void {
+      // live Media Streams / ConversationRelay sockets belong to calls that are about to vanish
+      dropAllStreams(ctx);
       store.transaction(() => {
         store.wipe();
         clock.clearNotices();
@@ -255,6 +258,7 @@ export function createSandbox(options: SandboxOptions = {}) {
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      dropAllStreams(ctx);
       await clock.stop();
       store.close();
     },

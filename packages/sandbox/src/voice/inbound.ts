@@ -9,6 +9,7 @@ import { fetchTwiml } from "../outbound/twiml-fetch.js";
 import { activeCall, callParams, insertCall, isLive, load, save } from "./call.js";
 import { applicationError, completeGather, fetchDocument, runProgram } from "./interpreter.js";
 import { answer } from "./lifecycle.js";
+import { streamDigits, streamSpeech } from "./streams/hooks.js";
 
 /** An inbound call as the control API and `inboundCall()` take it. */
 export interface InboundCall {
@@ -82,6 +83,8 @@ export async function deliverInboundCall(ctx: Context, input: InboundCall): Prom
 export async function sendDigits(ctx: Context, sid: string, digits: string): Promise<void> {
   const doc = activeCall(ctx, sid);
   if (typeof digits !== "string" || !/^[0-9*#wW]+$/.test(digits)) throw badRequest(INVALID_PARAMETER, "Digits must be made of 0-9, *, # and w");
+  // a ConversationRelay session takes the keys; Media Streams see them and the TwiML still does
+  if (await streamDigits(ctx, doc, digits)) return;
   if (doc._gather && doc._gather.input.includes("dtmf")) return completeGather(ctx, doc, { digits });
   doc._pendingDigits += digits;
   save(ctx, doc);
@@ -94,6 +97,8 @@ export async function sendDigits(ctx: Context, sid: string, digits: string): Pro
 export async function sendSpeech(ctx: Context, sid: string, speech: string): Promise<void> {
   const doc = activeCall(ctx, sid);
   if (typeof speech !== "string" || !speech) throw badRequest(INVALID_PARAMETER, "SpeechResult must be a non-empty string");
+  // a ConversationRelay session turns it into a prompt (and resolves once the app answered)
+  if (await streamSpeech(ctx, doc, speech)) return;
   if (doc._gather && doc._gather.input.includes("speech")) return completeGather(ctx, doc, { speech });
   doc._pendingSpeech = speech;
   save(ctx, doc);

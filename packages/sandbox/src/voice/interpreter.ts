@@ -12,6 +12,7 @@ import { finish } from "./lifecycle.js";
 import { startDialQueue } from "./verbs/dial-queue.js";
 import { leaveQueue, startEnqueue } from "./verbs/enqueue.js";
 import { documentEnded } from "./verbs/hooks.js";
+import { runConnect, runStart, runStop } from "./streams/hooks.js";
 
 /** Simulated length of a recording and of an answered `<Dial>` leg, in seconds. */
 export const RECORDING_SEC = 5;
@@ -167,6 +168,13 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
         return startEnqueue(ctx, doc, verb, heard);
       case "Leave":
         return leaveQueue(ctx, doc, heard);
+      // Media Streams and ConversationRelay over a WebSocket to the app (streams/)
+      case "Connect":
+        return runConnect(ctx, doc, verb, heard);
+      case "Start":
+        return runStart(ctx, doc, verb, heard);
+      case "Stop":
+        return runStop(ctx, doc, verb, heard);
       default:
         heard({ verb: verb.type, note: "not emulated" });
         raiseAlert(ctx, doc.account_sid, TWIML_ERRORS.schemaWarning, `<${verb.type}> is not emulated by the sandbox: skipped`, doc.sid, undefined, "warning");

@@ -8,6 +8,7 @@ import { deliveryFailure, raiseAlert } from "../outbound/alerts.js";
 import { activeCall, callParams, FINAL, load, save, SIP_CODES, type CallDoc, type CallStatus } from "./call.js";
 import { completeGather, endDial, endRecord, fetchDocument, runDocument, step } from "./interpreter.js";
 import { callEnded, runVerbJob } from "./verbs/hooks.js";
+import { runStreamTick, STREAM_TICK_JOB, streamsEnded } from "./streams/hooks.js";
 
 export function setStatus(ctx: Context, doc: CallDoc, status: CallStatus): void {
   doc.status = status;
@@ -53,6 +54,8 @@ export async function finish(ctx: Context, doc: CallDoc, status: CallStatus): Pr
   await statusCallback(ctx, doc, "completed");
   // a queued caller leaves its queue, a bridged call frees its peer
   await callEnded(ctx, doc);
+  // open Media Streams get `stop`, ConversationRelay sessions end (and report to their action URL)
+  await streamsEnded(ctx, doc);
 }
 
 /** Runs a `call` job: initiate → ring → answer (or busy / no-answer / failed). */
@@ -92,6 +95,8 @@ export function runCallJob(ctx: Context, job: Job): Promise<void> | void {
   if (!doc || FINAL.has(doc.status)) return;
   const data = (job.data ? JSON.parse(job.data) : {}) as Record<string, unknown>;
   if (job.kind === "call") return progress(ctx, doc, String(data.step));
+  // streams outlive document changes (<Start><Stream> goes on across redirects): no generation check
+  if (job.kind === STREAM_TICK_JOB) return runStreamTick(ctx, doc);
   // interpreter jobs belong to one document generation; a newer document makes them stale
   if (data.gen !== doc._gen) return;
   if (job.kind === "vstep") return step(ctx, doc);
