@@ -15,7 +15,7 @@ import { closeSocket, dial, emitExchange, parseMessage, sendMessage, type Socket
 /** "ConversationRelay: Invalid Message Received": the message is dropped, the session goes on. */
 export const RELAY_INVALID_MESSAGE = 64107;
 /** Real milliseconds the sandbox waits for the app's answer to `setup` or a prompt before moving on. */
-export const RELAY_REPLY_TIMEOUT_MS = 2_000;
+export const RELAY_REPLY_TIMEOUT_MS = 1_000;
 /** Words the synthetic voice speaks per second (the same rate as `<Say>`). */
 const WORDS_PER_SEC = 2.5;
 /** A `<Play>` from the app lasts this long per loop on the virtual clock. */
