@@ -2,7 +2,8 @@
 import { assertAccess } from "../accounts/auth.js";
 import type { Context } from "../engine/context.js";
 import { first, formatNumber, isE164, type Params } from "../engine/util.js";
-import { badRequest, notFound } from "../http/errors.js";
+import { pageParams } from "../engine/page-params.js";
+import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import { findNumber } from "./number.js";
 
@@ -49,7 +50,8 @@ export function availableHandler(kind: "Local" | "Mobile" | "TollFree"): Handler
     const country = path.CountryCode!;
     if (country !== "US" && country !== "CA") throw notFound(`/2010-04-01/Accounts/${account.sid}/AvailablePhoneNumbers/${country}/${kind}.json`);
     const areaCode = first(params, "AreaCode") ?? (kind === "TollFree" ? "833" : undefined);
-    const pageSize = Math.min(Number(first(params, "PageSize") ?? 30), 50);
+    // the shared Page/PageSize check (400 when out of range); a search page holds at most 50 numbers
+    const pageSize = Math.min(pageParams(params, INVALID_PARAMETER, 30).pageSize, 50);
     const numbers = areaCode === "533" ? [] : availableNumbers(ctx, areaCode, first(params, "Contains"), pageSize);
     const uri = `/2010-04-01/Accounts/${account.sid}/AvailablePhoneNumbers/${country}/${kind}.json`;
     return {

@@ -67,6 +67,12 @@ describe("a hostile client against the bin", () => {
     `/messaging/v1/Services`,
     `/monitor/v1/Alerts`,
     `/verify/v2/Services`,
+    `/api/2010-04-01/Accounts/${sandbox.accountSid}/AvailablePhoneNumbers/US/Local.json`,
+    `/api/2010-04-01/Accounts/${sandbox.accountSid}/Keys.json`,
+    `/api/2010-04-01/Accounts/${sandbox.accountSid}/Recordings.json`,
+    `/api/2010-04-01/Accounts/${sandbox.accountSid}/Applications.json`,
+    `/api/2010-04-01/Accounts/${sandbox.accountSid}/Queues.json`,
+    `/conversations/v1/Conversations`,
   ];
   for (const query of ["Page=99999999999999999999", "Page=-1", "Page=abc", "Page=1.5", "PageSize=0", "PageSize=1001", "PageSize=-5", "PageSize=1e3", "PageSize=99999999999999999999&Page=1"]) {
     it(`answers ${query} with a Twilio-shaped 400 on every list`, async () => {
