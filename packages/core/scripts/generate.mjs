@@ -161,13 +161,22 @@ function moduleName(name) {
   return camel(facadeKeys(name).join("_"));
 }
 
-/** The keys of a facade tree without its routes: verbs become 0, or 1 for a `list` that pages. */
-function shapeOf(tree, pagedRoutes) {
-  return Object.fromEntries(
-    Object.entries(tree).map(([key, value]) =>
-      typeof value === "string" ? [key, key === "list" && pagedRoutes.has(value) ? 1 : 0] : [key, shapeOf(value, pagedRoutes)],
-    ),
-  );
+/** Verbs written as one letter in an encoded shape (lazy-facade.ts decodes them). */
+const VERB_CODES = { create: "c", list: "l", fetch: "f", update: "u", delete: "d" };
+
+/**
+ * The keys of a facade tree without its routes, as the compact string lazy-facade.ts decodes:
+ * `services(c,l*,f,verifications(c,f))`: a resource is a name and its children in parentheses; a
+ * verb is a name, the five usual ones as one letter, `*` marking a `list` that pages.
+ */
+function encodeShape(tree, pagedRoutes) {
+  return Object.entries(tree)
+    .map(([key, value]) => {
+      if (!/^[A-Za-z0-9_$]{2,}$/.test(key)) throw new Error(`facade key ${JSON.stringify(key)} cannot be encoded in a shape`);
+      if (typeof value !== "string") return `${key}(${encodeShape(value, pagedRoutes)})`;
+      return `${VERB_CODES[key] ?? key}${key === "list" && pagedRoutes.has(value) ? "*" : ""}`;
+    })
+    .join(",");
 }
 
 /** First two path segments of a route (`GET /verify/v2/Services` → `verify/v2`): how `request` finds its spec. */
@@ -203,7 +212,7 @@ function renderIndex(names, operations) {
     if (name === EAGER) continue;
     const ops = operations.filter((op) => op.spec === name);
     const paged = new Set(ops.filter((op) => op.listKey).map((op) => op.route));
-    const shape = JSON.stringify(shapeOf(buildFacade(name, ops), paged));
+    const shape = encodeShape(buildFacade(name, ops), paged);
     const prefixes = [...new Set(ops.map((op) => routePrefix(op.route)))].sort();
     lines.push(
       `  { path: ${JSON.stringify(facadeKeys(name))}, prefixes: ${JSON.stringify(prefixes)}, shape: ${quote(shape)}, load: () => import("./${subpathOf(name)}.js") },`,

@@ -21,6 +21,23 @@ export interface PackedFacade {
   readonly tree: FacadeTree;
 }
 
+/** A facade leaf decoded: `"POST 12"` is the POST of the 13th path in the facade's path list. */
+export interface FacadeLeaf {
+  readonly method: string;
+  readonly pathIndex: number;
+}
+
+/**
+ * Decodes a packed facade leaf (`"METHOD index"`).
+ * @throws TypeError when the leaf is not `METHOD index` (a generator bug, never user input).
+ */
+export function decodeLeaf(leaf: string): FacadeLeaf {
+  const space = leaf.indexOf(" ");
+  const pathIndex = Number(leaf.slice(space + 1));
+  if (space <= 0 || !Number.isInteger(pathIndex)) throw new TypeError(`[@twilio-kit/core] malformed facade leaf ${JSON.stringify(leaf)}`);
+  return { method: leaf.slice(0, space), pathIndex };
+}
+
 /** Builds the callable facade over a client. `list` leaves of paged routes get a `paginate` sibling. */
 export function buildFacade(client: ClientInternals, facade: PackedFacade): Record<string, unknown> {
   const paths = facade.paths.map((path) => (path.startsWith("~") ? facade.prefix + path.slice(1) : path));
@@ -34,8 +51,8 @@ function buildNode(client: ClientInternals, tree: FacadeTree, paths: readonly st
       node[key] = buildNode(client, value, paths);
       continue;
     }
-    const space = value.indexOf(" ");
-    const route = `${value.slice(0, space)} ${paths[Number(value.slice(space + 1))]}`;
+    const { method, pathIndex } = decodeLeaf(value);
+    const route = `${method} ${paths[pathIndex]}`;
     node[key] = (params?: Record<string, unknown>, init?: object) => client.request(route, params, init);
     if (key === "list" && client.table[route]?.l) {
       node.paginate = (params?: Record<string, unknown>, options?: object) => client.paginate(route, params, options);

@@ -27,7 +27,7 @@ export {
 } from "./errors.js";
 export type { Method, Paginate } from "./facade.js";
 export type { RequestLogEvent } from "./send-with-retry.js";
-export type { OperationSpec, OperationTable } from "./operations.js";
+export { describeOperation, type OperationDescription, type OperationSpec, type OperationTable } from "./operations.js";
 export type { ItemOf, ListRoute, PaginateOptions, ParamsOf, RequestOptions, ResponseOf } from "./types.js";
 export type { Facade, Routes };
 

@@ -25,7 +25,7 @@ export interface LazySpec {
   readonly path: readonly string[];
   /** First two path segments of its routes (`verify/v2`): how `request` knows which table a route needs. */
   readonly prefixes: readonly string[];
-  /** Its FacadeShape as JSON; parsed when the product is first touched. */
+  /** Its FacadeShape, encoded (see decodeShape); decoded when the product is first touched. */
   readonly shape: string;
   /** Imports the spec module (a separate chunk). */
   readonly load: () => Promise<SpecModule>;
@@ -88,7 +88,7 @@ export function createSpecLoader(client: ClientInternals, table: Table, specs: r
   function facadeOf(spec: LazySpec): Record<string, unknown> {
     const at = (facade: Record<string, unknown>, keys: readonly string[]) =>
       keys.reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, facade);
-    return buildShape(JSON.parse(spec.shape) as FacadeShape, [], {
+    return buildShape(decodeShape(spec.shape), [], {
       call: (keys, verb, args) =>
         ensure(spec).then((facade) => (at(facade, keys)[verb] as (...a: unknown[]) => Promise<unknown>)(...args)),
       paginate: async function* (keys, args) {
@@ -99,6 +99,45 @@ export function createSpecLoader(client: ClientInternals, table: Table, specs: r
   }
 
   return { pendingFor, ensure, facadeOf };
+}
+
+/** The five usual verbs, written as one letter in an encoded shape. */
+const VERBS: Readonly<Record<string, string>> = { c: "create", l: "list", f: "fetch", u: "update", d: "delete" };
+
+/**
+ * Decodes a facade shape from the generator's compact form, `services(c,l*,f,verifications(c,f))`:
+ * a resource is its name with its children in parentheses; a verb is its name, the usual five as
+ * one letter (c, l, f, u, d), and `*` marks a `list` that pages.
+ * @throws TypeError when the string is not a well-formed shape (a generator bug, never user input).
+ */
+export function decodeShape(encoded: string): FacadeShape {
+  let at = 0;
+  const fail = (): never => {
+    throw new TypeError(`[@twilio-kit/core] malformed facade shape at ${at}: ${JSON.stringify(encoded.slice(at, at + 20))}`);
+  };
+  const node = (): FacadeShape => {
+    const out: Record<string, 0 | 1 | FacadeShape> = {};
+    for (;;) {
+      const name = /^[A-Za-z0-9_$]+/.exec(encoded.slice(at))?.[0] ?? fail();
+      at += name.length;
+      if (encoded[at] === "(") {
+        at++;
+        out[name] = node();
+        if (encoded[at] !== ")") fail();
+        at++;
+      } else {
+        const paged = encoded[at] === "*";
+        if (paged) at++;
+        out[VERBS[name] ?? name] = paged ? 1 : 0;
+      }
+      if (encoded[at] !== ",") return out;
+      at++;
+    }
+  };
+  // a spec without operations (voice/oneconsole) has an empty shape
+  const shape = encoded === "" ? {} : node();
+  if (at !== encoded.length) fail();
+  return shape;
 }
 
 interface LeafCalls {

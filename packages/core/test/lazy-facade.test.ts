@@ -5,7 +5,7 @@ import { createClient } from "../src/client.js";
 import { buildFacade } from "../src/facade.js";
 import { lazySpecs } from "../src/generated/index.js";
 import { createTwilio } from "../src/index.js";
-import { createSpecLoader, type LazySpec, type SpecModule } from "../src/lazy-facade.js";
+import { createSpecLoader, decodeShape, type LazySpec, type SpecModule } from "../src/lazy-facade.js";
 import type { OperationSpec } from "../src/operations.js";
 import { ACCOUNT_SID, AUTH_TOKEN, scriptedFetch } from "./helpers.js";
 
@@ -66,7 +66,7 @@ describe("lazy products of the root entry", () => {
       facadeTree: { prefix: "/fake/v1", paths: ["~/Things"], tree: { things: { create: "POST 0", list: "GET 0" } } },
     };
     const load = vi.fn<() => Promise<SpecModule>>().mockRejectedValueOnce(new Error("chunk failed")).mockResolvedValue(module);
-    const spec: LazySpec = { path: ["fake", "v1"], prefixes: ["fake/v1"], shape: '{"things":{"create":0,"list":1}}', load };
+    const spec: LazySpec = { path: ["fake", "v1"], prefixes: ["fake/v1"], shape: "things(c,l*)", load };
     const { fetch, seen } = scriptedFetch({ status: 201, body: { sid: "TH1" } });
     const table: Record<string, OperationSpec> = {};
     const client = createClient(options(fetch), table);
@@ -91,5 +91,20 @@ describe("lazy products of the root entry", () => {
     expect(loader.pendingFor("GET /nowhere/v9/Things")).toBeUndefined();
     await loader.ensure(verify!);
     expect(loader.pendingFor("POST /verify/v2/Services")).toBeUndefined();
+  });
+});
+
+describe("decodeShape", () => {
+  it("reads resources, the five one-letter verbs, other verbs by name and paged lists", () => {
+    expect(decodeShape("services(c,l*,f,verifications(c,u),approveFeedback),d")).toEqual({
+      services: { create: 0, list: 1, fetch: 0, verifications: { create: 0, update: 0 }, approveFeedback: 0 },
+      delete: 0,
+    });
+    expect(decodeShape("")).toEqual({});
+  });
+
+  it("names the position of a malformed shape", () => {
+    expect(() => decodeShape("services(c,l")).toThrow(/malformed facade shape at 12/);
+    expect(() => decodeShape("a(b))")).toThrow(/malformed facade shape/);
   });
 });

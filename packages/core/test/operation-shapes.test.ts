@@ -1,0 +1,44 @@
+// The compact generated rows have named, documented decoders: a reader never counts positions.
+import { describe, expect, it } from "vitest";
+import { operationTable } from "../src/generated/data/api-v2010.js";
+import { decodeLeaf } from "../src/facade.js";
+import { describeOperation } from "../src/index.js";
+import { parseRoute } from "../src/operations.js";
+
+describe("describeOperation", () => {
+  it("spells out a generated row with full names", () => {
+    const row = operationTable["POST /2010-04-01/Accounts/{AccountSid}/Messages.json"];
+    expect(describeOperation(row)).toMatchObject({ contentType: "application/x-www-form-urlencoded", arrayParams: ["PersistentAction", "MediaUrl"] });
+    expect(describeOperation(operationTable["GET /2010-04-01/Accounts/{AccountSid}/Messages.json"]).listKey).toBe("messages");
+  });
+
+  it("fills in the defaults for an operation without a row", () => {
+    expect(describeOperation(undefined)).toEqual({
+      contentType: "application/x-www-form-urlencoded",
+      arrayParams: [],
+      dateParams: [],
+      listKey: undefined,
+      headerParams: [],
+      queryParams: [],
+    });
+  });
+});
+
+describe("decodeLeaf", () => {
+  it("reads a packed facade leaf as method and path index", () => {
+    expect(decodeLeaf("POST 12")).toEqual({ method: "POST", pathIndex: 12 });
+  });
+
+  it("rejects a leaf that is not METHOD index", () => {
+    expect(() => decodeLeaf("POST")).toThrow(TypeError);
+    expect(() => decodeLeaf("GET x")).toThrow(/malformed facade leaf "GET x"/);
+  });
+});
+
+describe("parseRoute", () => {
+  it("throws a TypeError naming a route without a path or a domain", () => {
+    expect(() => parseRoute("GET")).toThrow(/invalid route "GET"/);
+    expect(() => parseRoute("GET /verify")).toThrow(/no domain segment/);
+    expect(parseRoute("GET /verify/v2/Services")).toEqual({ method: "GET", domain: "verify", path: "/v2/Services" });
+  });
+});
