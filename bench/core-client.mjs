@@ -33,8 +33,8 @@ async function makeSend() {
     const auth = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
     return async () => (await fetch(target, { method: "POST", headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() })).json();
   }
-  if (variant === "twilio-kit") {
-    const { createTwilio } = await import("@twilio-kit/core/api-v2010");
+  if (variant === "twilio-kit" || variant === "twilio-kit-root") {
+    const { createTwilio } = await import(variant === "twilio-kit" ? "@twilio-kit/core/api-v2010" : "@twilio-kit/core");
     const twilio = createTwilio({ accountSid, authToken, baseUrl: url });
     return () => twilio.messages.create(form);
   }
