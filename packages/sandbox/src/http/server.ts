@@ -7,6 +7,8 @@ import { createAuthenticator } from "../accounts/auth.js";
 import { createClock, type ClockMode } from "../engine/clock.js";
 import { DEFAULT_DELAYS, type Context, type Delays } from "../engine/context.js";
 import { handleControl } from "./control.js";
+import { handleConsoleApi } from "./console-api.js";
+import { isConsoleRequest, serveConsoleAsset } from "./console-assets.js";
 import { INVALID_PARAMETER, NOT_EMULATED, notFound, SandboxHttpError } from "./errors.js";
 import { createEvents } from "../engine/events.js";
 import { parseForm } from "./form.js";
@@ -65,8 +67,8 @@ export interface SandboxOptions {
 
 const TWILIO_HOST = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(?::\d+)?$/i;
 
-/** Creates a sandbox (storage, clock, server) without listening yet. */
-export function createSandbox(options: SandboxOptions = {}) {
+/** Opens the store and builds the shared context: clock, events, webhook sender, SIDs, credentials. */
+function createCore(options: SandboxOptions) {
   const store = openStore(options.db ?? ":memory:");
   const events = createEvents();
   const sid = createSidFactory(options.seed);
@@ -108,77 +110,85 @@ export function createSandbox(options: SandboxOptions = {}) {
     return token;
   };
 
-  function seedDefaults(): void {
-    store.transaction(() => {
-      if (store.get("account", defaults.accountSid)) return;
-      createAccount(ctx, { sid: defaults.accountSid, authToken: defaults.authToken, friendlyName: "Sandbox account" });
-      createNumber(ctx, { accountSid: defaults.accountSid, phoneNumber: defaults.phoneNumber, friendlyName: "Sandbox number" });
-    });
-  }
-  seedDefaults();
+  return { store, events, clock, ctx, auth, defaults };
+}
 
+/** The per-request pipeline of the Twilio API: routing, authentication, body, validation, handler, answer. */
+function createApiHandler(ctx: Context, auth: ReturnType<typeof createAuthenticator>) {
+  const { store } = ctx;
   const router = createRouter(ROUTE_ROWS);
-  const sseClients = new Set<ServerResponse>();
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, search: string): Promise<void> {
-    const method = (req.method ?? "GET").toUpperCase();
-    // `Host: messaging.twilio.com` (proxied clients) or `/{domain}/…` (the core client's baseUrl rule)
-    let domain: string;
-    let path: string;
-    const hostMatch = TWILIO_HOST.exec(req.headers.host ?? "");
-    if (hostMatch) {
-      domain = hostMatch[1]!.toLowerCase();
-      path = pathname;
-    } else {
-      const slash = pathname.indexOf("/", 1);
-      domain = slash === -1 ? pathname.slice(1) : pathname.slice(1, slash);
-      path = slash === -1 ? "/" : pathname.slice(slash);
-    }
-    // v2010 answers XML without an extension and for `.xml`, CSV for `.csv`: route them to the `.json` operation
-    const negotiated = negotiateRepresentation(domain, path);
-    rememberRepresentation(req, negotiated.representation);
-    path = negotiated.path;
-    const match = router.match(method, domain, path);
-    if (match.kind === "none") throw notFound(path);
-    if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
-    // the OAuth token endpoint authenticates with client credentials in its body, not with Basic auth
-    if (isTokenEndpoint(match.operation)) return handleTokenRequest(ctx, req, res, readBody);
-    // credentials first: an anonymous client never gets its body parsed
-    const principal = authenticateBearer(ctx, req.headers.authorization) ?? auth.authenticate(req.headers.authorization);
-    const body = await readBody(req);
-    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (body && contentType && contentType !== "application/x-www-form-urlencoded") {
-      throw new SandboxHttpError(415, INVALID_PARAMETER, `Unsupported Content-Type ${contentType}: send application/x-www-form-urlencoded`);
-    }
-    const params = parseForm(search.slice(1));
-    // one push per value: spreading 300,000 values of one name into push() overflows the stack
-    for (const [name, values] of Object.entries(parseForm(body))) {
-      const merged = (params[name] ??= []);
-      for (const value of values) merged.push(value);
-    }
-    const { operation, pathParams } = match;
-    assertRepresentable(negotiated.representation, operation, path);
-    validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
-    const handler = HANDLERS[operation.domain]?.[operation.operationId];
-    if (!handler) {
-      throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
-    }
-    authorizeKey(ctx, principal, operation, pathParams);
-    const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path, headers: req.headers });
-    // answer only once the writes are committed
-    await store.flushed();
-    writeResult(res, negotiated.representation, operation, result);
+  return async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, search: string): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  // `Host: messaging.twilio.com` (proxied clients) or `/{domain}/…` (the core client's baseUrl rule)
+  let domain: string;
+  let path: string;
+  const hostMatch = TWILIO_HOST.exec(req.headers.host ?? "");
+  if (hostMatch) {
+    domain = hostMatch[1]!.toLowerCase();
+    path = pathname;
+  } else {
+    const slash = pathname.indexOf("/", 1);
+    domain = slash === -1 ? pathname.slice(1) : pathname.slice(1, slash);
+    path = slash === -1 ? "/" : pathname.slice(slash);
   }
+  // v2010 answers XML without an extension and for `.xml`, CSV for `.csv`: route them to the `.json` operation
+  const negotiated = negotiateRepresentation(domain, path);
+  rememberRepresentation(req, negotiated.representation);
+  path = negotiated.path;
+  const match = router.match(method, domain, path);
+  if (match.kind === "none") throw notFound(path);
+  if (match.kind === "method-not-allowed") throw new SandboxHttpError(405, 20004, `Method ${method} not allowed on ${path}`);
+  // the OAuth token endpoint authenticates with client credentials in its body, not with Basic auth
+  if (isTokenEndpoint(match.operation)) return handleTokenRequest(ctx, req, res, readBody);
+  // credentials first: an anonymous client never gets its body parsed
+  const principal = authenticateBearer(ctx, req.headers.authorization) ?? auth.authenticate(req.headers.authorization);
+  const body = await readBody(req);
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (body && contentType && contentType !== "application/x-www-form-urlencoded") {
+    throw new SandboxHttpError(415, INVALID_PARAMETER, `Unsupported Content-Type ${contentType}: send application/x-www-form-urlencoded`);
+  }
+  const params = parseForm(search.slice(1));
+  // one push per value: spreading 300,000 values of one name into push() overflows the stack
+  for (const [name, values] of Object.entries(parseForm(body))) {
+    const merged = (params[name] ??= []);
+    for (const value of values) merged.push(value);
+  }
+  const { operation, pathParams } = match;
+  assertRepresentable(negotiated.representation, operation, path);
+  validateParams(operation, params, pathParams, REQUIRED_CODES[operation.operationId]);
+  const handler = HANDLERS[operation.domain]?.[operation.operationId];
+  if (!handler) {
+    throw new SandboxHttpError(501, NOT_EMULATED, `${operation.method} ${operation.domain === "api" ? "" : `/${operation.domain}`}${operation.path} (${operation.operationId}) is not emulated by @twilio-kit/sandbox`);
+  }
+  authorizeKey(ctx, principal, operation, pathParams);
+  const result = await handler({ ctx, operation, params, path: pathParams, principal, rawPath: path, headers: req.headers });
+  // answer only once the writes are committed
+  await store.flushed();
+  writeResult(res, negotiated.representation, operation, result);
+};
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * Answers one HTTP request: the control API under `/_sandbox`, the Twilio API elsewhere; every
+ * failure becomes a Twilio-shaped error (a 500 never echoes the request).
+ */
+function createRequestHandler(
+  sandbox: () => Sandbox,
+  handleApi: (req: IncomingMessage, res: ServerResponse, pathname: string, search: string) => Promise<void>,
+  listening: () => { host: string; port: number } | undefined,
+) {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? "/";
     const q = raw.indexOf("?");
     const pathname = q === -1 ? raw : raw.slice(0, q);
     const search = q === -1 ? "" : raw.slice(q);
     try {
-      assertAllowedHost(req, listening);
+      assertAllowedHost(req, listening());
+      // the browser console: its page and assets at the root, its read routes under /_sandbox/console/
+      if (isConsoleRequest(req.method ?? "GET", pathname)) return serveConsoleAsset(req, res, pathname);
+      if (pathname.startsWith("/_sandbox/console/")) return await handleConsoleApi(sandbox().ctx, req, res, pathname.slice("/_sandbox/console".length), search, readBody);
       if (pathname === "/_sandbox" || pathname.startsWith("/_sandbox/")) {
-        await handleControl(sandbox, req, res, pathname.slice("/_sandbox".length) || "/", search, readBody);
+        await handleControl(sandbox(), req, res, pathname.slice("/_sandbox".length) || "/", search, readBody);
       } else {
         await handleApi(req, res, pathname, search);
       }
@@ -192,7 +202,7 @@ export function createSandbox(options: SandboxOptions = {}) {
         res.end();
         return;
       }
-      await store.flushed().catch(() => undefined);
+      await sandbox().store.flushed().catch(() => undefined);
       if (error instanceof SandboxHttpError) {
         // after a 413 the rest of the body is not read: close the connection instead of draining it
         if (error.status === 413) res.setHeader("Connection", "close");
@@ -203,13 +213,33 @@ export function createSandbox(options: SandboxOptions = {}) {
         sendJson(res, 500, new SandboxHttpError(500, 20500, "Internal Server Error").toBody());
       }
     }
+  };
+}
+
+/**
+ * Creates a sandbox (storage, clock, server) without listening yet.
+ * @throws TypeError for an `accountSid` that is not AC + 32 lowercase hex
+ */
+export function createSandbox(options: SandboxOptions = {}) {
+  const { store, events, clock, ctx, auth, defaults } = createCore(options);
+  function seedDefaults(): void {
+    store.transaction(() => {
+      if (store.get("account", defaults.accountSid)) return;
+      createAccount(ctx, { sid: defaults.accountSid, authToken: defaults.authToken, friendlyName: "Sandbox account" });
+      createNumber(ctx, { accountSid: defaults.accountSid, phoneNumber: defaults.phoneNumber, friendlyName: "Sandbox number" });
+    });
   }
+  seedDefaults();
+
+  const handleApi = createApiHandler(ctx, auth);
+  const sseClients = new Set<ServerResponse>();
 
   let server: Server | undefined;
   let baseUrl = "";
   // the address and port requests must name in their Host header (DNS-rebinding guard)
   let listening: { host: string; port: number } | undefined;
 
+  const handle = createRequestHandler(() => sandbox, handleApi, () => listening);
   const sandbox = {
     ctx,
     store,
