@@ -1,0 +1,202 @@
+// The console in a real headless Chromium against a real sandbox and the sample apps: every element
+// is found by role and name, every page must stay on the sandbox's origin and log no error.
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startSandbox, type SandboxHandle } from "../../src/index.js";
+import { ensureChromium, ensureConsoleBuilt, launch, openPage, type WatchedPage } from "./browser.js";
+// the sample apps of the repository, as a user would run them
+import { createAutoreplyApp } from "../../../../apps/sms-autoreply/src/index.js";
+import { createIvrApp, GREETING, HOURS } from "../../../../apps/voice-ivr/src/index.js";
+
+const missing = ensureChromium();
+if (missing) console.warn(`\n\n!!! SKIPPING the console browser tests: ${missing} !!!\n\n`);
+
+// `CONSOLE_SCREENSHOTS=1` refreshes the committed screenshots; otherwise they go to a temp folder
+const SHOTS = process.env.CONSOLE_SCREENSHOTS === "1" ? join(dirname(fileURLToPath(import.meta.url)), "../../docs") : tmpdir();
+const APP_NUMBER = "+15555550111";
+const HANDSET = "+15551230001";
+
+async function listen(server: Server): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe.skipIf(missing !== undefined)("the sandbox console", () => {
+  let sandbox: SandboxHandle;
+  let browser: Browser;
+  let apps: Server[];
+  let smsUrl: string;
+  let voiceUrl: string;
+  let watched: WatchedPage | undefined;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    sandbox = await startSandbox();
+    const sms = (createAutoreplyApp({ authToken: sandbox.authToken }) as unknown as { listen(port: number, host: string): Server }).listen(0, "127.0.0.1");
+    await once(sms, "listening");
+    smsUrl = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
+    const ivr = createIvrApp({ authToken: sandbox.authToken });
+    voiceUrl = `${await listen(ivr)}/voice`;
+    apps = [sms, ivr];
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of apps ?? []) app.close();
+    await sandbox?.stop();
+  });
+
+  beforeEach(async () => {
+    sandbox.sandbox.reset();
+    const seeded = await fetch(`${sandbox.url}/_sandbox/seed`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ numbers: [{ phoneNumber: APP_NUMBER, friendlyName: "Sample apps", smsUrl, voiceUrl }] }),
+    });
+    expect(seeded.status).toBe(201);
+  });
+
+  afterEach(async () => {
+    if (!watched) return;
+    const { page, requests, errors } = watched;
+    watched = undefined;
+    await page.context().close();
+    // the console is offline: nothing but its own origin, and nothing logged as an error
+    expect(requests.filter((url) => !url.startsWith(`${sandbox.url}/`))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  async function open(hash = "", options: Parameters<typeof openPage>[1] = {}) {
+    watched = await openPage(browser, options);
+    await watched.page.goto(`${sandbox.url}/${hash}`);
+    await expect.poll(() => watched!.page.getByRole("status").filter({ hasText: "Live" }).count()).toBe(1);
+    return watched.page;
+  }
+
+  it("sends an inbound SMS from a new handset and shows the app's reply in the thread", async () => {
+    const page = await open();
+    await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
+    await page.getByRole("button", { name: "Add handset" }).click();
+    await page.getByRole("combobox", { name: "Conversation with" }).selectOption(APP_NUMBER);
+    await page.getByRole("textbox", { name: `Message to ${APP_NUMBER}` }).fill("hello owl");
+    await page.getByRole("button", { name: "Send" }).click();
+    const messages = page.getByRole("list", { name: "Messages" });
+    await messages.getByRole("listitem", { name: "Sent: hello owl" }).waitFor();
+    await messages.getByRole("listitem", { name: "Received: You said: hello owl" }).waitFor();
+    // the reply moves on to delivered on the real clock, live
+    await messages.getByRole("listitem", { name: "Received: You said: hello owl" }).getByText("delivered").waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, "console-phone.png") });
+  });
+
+  it("places a call to the IVR, presses 1 and shows what the caller hears", async () => {
+    const page = await open();
+    await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
+    await page.getByRole("button", { name: "Add handset" }).click();
+    await page.getByRole("combobox", { name: "Conversation with" }).selectOption(APP_NUMBER);
+    await page.getByRole("button", { name: `Call ${APP_NUMBER}` }).click();
+    const transcript = page.getByRole("list", { name: "Call transcript" });
+    await transcript.getByText(GREETING).waitFor();
+    await page.getByRole("group", { name: "Dial pad" }).getByRole("button", { name: "Dial 1" }).click();
+    await transcript.getByText(HOURS).waitFor();
+    await page.getByRole("status").filter({ hasText: "completed" }).waitFor({ timeout: 10_000 });
+  });
+
+  it("shows an outbound message from the app reach delivered without a reload", async () => {
+    const page = await open();
+    const twilio = await sandbox.client();
+    await twilio.messages.create({ To: HANDSET, From: APP_NUMBER, Body: "Your order shipped" });
+    // the handset appears from traffic, live
+    await page.getByRole("button", { name: new RegExp(`^\\${HANDSET}`) }).click();
+    await page.getByRole("combobox", { name: "Conversation with" }).selectOption(APP_NUMBER);
+    const bubble = page.getByRole("list", { name: "Messages" }).getByRole("listitem", { name: "Received: Your order shipped" });
+    await bubble.getByText("delivered").waitFor({ timeout: 10_000 });
+  });
+
+  it("opens a webhook, checks its signature and replays it", async () => {
+    const sent = await sandbox.inboundSms({ from: HANDSET, to: APP_NUMBER, body: "help" });
+    const page = await open("#webhooks");
+    await page.getByRole("list", { name: "Deliveries" }).getByRole("button", { name: /^sms POST/ }).click();
+    await page.getByText("Valid: made with the account's auth token").waitFor();
+    await expect.poll(() => page.getByRole("row", { name: `MessageSid ${String(sent.message.sid)}`, exact: true }).count()).toBe(1);
+    // the TwiML answer, one element per line
+    await expect.poll(() => page.getByLabel("Response body").textContent()).toContain("<Response>\n  <Message>Autoreply bot");
+    await page.screenshot({ path: join(SHOTS, "console-inspector.png"), fullPage: true });
+    await page.getByRole("button", { name: "Replay webhook" }).click();
+    await page.getByRole("heading", { name: /replay of #/ }).waitFor();
+    await expect.poll(() => page.getByRole("list", { name: "Deliveries" }).getByRole("button", { name: /^sms POST/ }).count()).toBe(2);
+    const logged = sandbox.webhooks(String(sent.message.sid)).filter((d) => d.kind === "sms");
+    expect(logged).toHaveLength(2);
+    // a replay is the same request signed anew: same token, and the app accepted it
+    expect(logged[1]!.idempotencyToken).toBe(logged[0]!.idempotencyToken);
+    expect(logged[1]!.status).toBe(200);
+  });
+
+  it("keeps the auth token masked until revealed and resets only after confirmation", async () => {
+    const page = await open("#account");
+    await expect.poll(() => page.getByText(sandbox.authToken).count()).toBe(0);
+    await page.getByRole("button", { name: "Reveal auth token" }).click();
+    await page.getByText(sandbox.authToken).waitFor();
+    await page.getByRole("rowheader", { name: APP_NUMBER }).waitFor();
+    await page.getByRole("button", { name: "Reset sandbox…" }).click();
+    await page.getByRole("dialog", { name: "Reset the sandbox?" }).getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("rowheader", { name: APP_NUMBER }).waitFor();
+    await page.getByRole("button", { name: "Reset sandbox…" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Reset everything" }).click();
+    await expect.poll(() => page.getByRole("rowheader", { name: APP_NUMBER }).count()).toBe(0);
+    await page.getByRole("rowheader", { name: sandbox.phoneNumber }).waitFor();
+  });
+
+  it("is keyboard operable with a visible focus and fits 360 px in dark mode", async () => {
+    const page = await open("", { width: 360, height: 740, colorScheme: "dark" });
+    await page.getByRole("textbox", { name: "New handset number" }).focus();
+    await page.keyboard.type(HANDSET);
+    await page.keyboard.press("Enter");
+    await page.getByRole("textbox", { name: `Message to ${sandbox.phoneNumber}` }).waitFor();
+    // Tab from the conversation picker reaches the composer; the focused control shows an outline
+    await page.getByRole("combobox", { name: "Conversation with" }).focus();
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe("none");
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(21, 24, 28)");
+  });
+});
+
+describe.skipIf(missing !== undefined)("the sandbox console after a sandbox restart", () => {
+  it("reconnects the live stream and shows what the new sandbox holds", async () => {
+    ensureConsoleBuilt();
+    const db = join(mkdtempSync(join(tmpdir(), "console-")), "sandbox.db");
+    let sandbox = await startSandbox({ db });
+    const port = Number(new URL(sandbox.url).port);
+    const browser = await launch();
+    try {
+      const { page, requests, errors } = await openPage(browser);
+      await page.goto(`${sandbox.url}/`);
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+      await sandbox.stop();
+      await page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
+      // the same database on the same port: what happened while the page was away shows up
+      sandbox = await startSandbox({ db, port });
+      await sandbox.inboundSms({ from: HANDSET, to: sandbox.phoneNumber, body: "while away" });
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      await page.getByRole("button", { name: new RegExp(`^\\${HANDSET}`) }).waitFor({ timeout: 10_000 });
+      expect(requests.filter((url) => !url.startsWith(`${sandbox.url}/`))).toEqual([]);
+      // while the sandbox is down the browser logs its refused reconnects; nothing else may be logged
+      expect(errors.filter((text) => !/net::ERR_(CONNECTION_REFUSED|INCOMPLETE_CHUNKED_ENCODING)/.test(text))).toEqual([]);
+    } finally {
+      await browser.close();
+      await sandbox.stop();
+    }
+  });
+});
