@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Quick-start command 1 (after install and build): starts one local sandbox with a manual clock and
-// runs the three sample apps of apps/ against it, printing what happened. No Twilio account, nothing
+// runs the sample apps of apps/ against it, printing what happened. No Twilio account, nothing
 // leaves 127.0.0.1; the manual clock makes every run the same and quick. Exit code 0 on success,
 // 1 with the failing step named otherwise.
 import { createServer } from "node:http";
@@ -14,13 +14,14 @@ try {
     import("../apps/sms-autoreply/src/index.js"),
     import("../apps/voice-ivr/src/index.js"),
     import("../packages/sandbox/dist/index.js"),
+    import("../apps/voice-agent/src/index.js"),
   ]);
 } catch (error) {
   console.error(`demo failed before it started: ${error instanceof Error ? error.message : String(error)}`);
   console.error("Run `npm run demo` from the repository root: it installs the workspace and builds the packages first.");
   process.exit(1);
 }
-const [{ runSendSms, formatTimeline }, { createAutoreplyApp, createConversationsAutoreplyApp, setUpConversations }, { createIvrApp, formatTranscript }, { startSandbox }] = apps;
+const [{ runSendSms, formatTimeline }, { createAutoreplyApp, createConversationsAutoreplyApp, setUpConversations }, { createIvrApp, formatTranscript }, { startSandbox }, { createVoiceAgent, formatConversation }] = apps;
 
 const CALLER = "+15558675310";
 const startedMs = Date.now();
@@ -60,7 +61,7 @@ try {
   cleanups.push(sandbox.onEvent((event) => (virtualNowMs = event.at)));
   /** `+1.4 s` since `originMs` on the virtual clock. */
   const since = (originMs, atMs = virtualNowMs) => `+${((atMs - originMs) / 1000).toFixed(1)} s`.padStart(7);
-  console.log("twilio-kit demo: the three sample apps of apps/ against a local Twilio-compatible sandbox");
+  console.log("twilio-kit demo: the sample apps of apps/ against a local Twilio-compatible sandbox");
   console.log(`sandbox  ${sandbox.url}  account ${sandbox.accountSid}  number ${sandbox.phoneNumber}  clock manual\n`);
 
   step = "1 send-sms";
@@ -143,10 +144,32 @@ try {
   if (!voiceHooks.every((w) => w.status === 200)) throw new Error("a voice webhook was not answered with 200");
   console.log(`   ${voiceHooks.length} voice webhooks (${voiceHooks.map((w) => new URL(w.url).pathname).join(", ")}), signatures verified by the app\n`);
 
+  step = "4 voice-agent";
+  console.log("4. voice-agent: a rule-based voice agent over <Connect><ConversationRelay>, on a WebSocket the sandbox dials");
+  const agent = await listen(createVoiceAgent({ authToken: sandbox.authToken }));
+  cleanups.push(agent.close);
+  await pointNumberAt(twilio, sandbox.phoneNumber, { VoiceUrl: `${agent.url}/voice` });
+  console.log(`   ${sandbox.phoneNumber} VoiceUrl = ${agent.url}/voice, relay socket ${agent.url.replace("http", "ws")}/relay`);
+  console.log(`   ${CALLER} calls, asks for the opening hours, then for a person`);
+  const agentCall = await sandbox.inboundCall({ from: CALLER, to: sandbox.phoneNumber });
+  // each sendSpeech resolves once the agent answered; the clock moves past the agent's speech first
+  for (const said of ["When are you open?", "Can I talk to a person?"]) {
+    await sandbox.advance(10_000);
+    await sandbox.sendSpeech(agentCall.sid, said);
+  }
+  const handoff = await sandbox.waitForWebhook({ url: `${agent.url}/handoff`, sid: agentCall.sid });
+  await sandbox.advance(60_000);
+  const conversation = await sandbox.transcript(agentCall.sid);
+  const said = formatConversation(conversation);
+  conversation.forEach((entry, i) => console.log(`   ${since(conversation[0].at, entry.at)}  ${said[i]}`));
+  const { status: agentStatus } = await twilio.calls.fetch({ Sid: agentCall.sid });
+  if (agentStatus !== "completed" || !handoff.params.HandoffData) throw new Error(`the agent call ended ${agentStatus}${handoff.params.HandoffData ? "" : " without a hand-off"}`);
+  console.log(`   hand-off: /handoff got SessionStatus=${handoff.params.SessionStatus} HandoffData=${handoff.params.HandoffData}\n`);
+
   step = "stopping";
   for (const cleanup of cleanups.reverse()) await cleanup();
   const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-  console.log(`demo ok in ${seconds} s: message delivered, SMS answered (by webhook and through Conversations), call navigated and hung up.`);
+  console.log(`demo ok in ${seconds} s: message delivered, SMS answered (by webhook and through Conversations), call navigated and hung up, voice agent answered and handed off.`);
   console.log("Next: each app's README (apps/*/README.md) runs it against the sandbox or real Twilio with `npm start`.");
 } catch (error) {
   console.error(`\ndemo failed at step ${step}: ${error instanceof Error ? error.message : String(error)}`);
