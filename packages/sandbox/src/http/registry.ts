@@ -4,6 +4,7 @@
 import { accountHandlers } from "../accounts/api.js";
 import { applicationHandlers } from "../applications/api.js";
 import { queueHandlers } from "../queues/api.js";
+import { conferenceHandlers } from "../conferences/api.js";
 import { keyHandlers } from "../accounts/keys-api.js";
 import { conversationsHandlers } from "../conversations/handlers.js";
 import { lookupHandlers } from "../lookup/api.js";
@@ -37,6 +38,7 @@ export const HANDLERS: Record<string, Record<string, Handler>> = {
     ...recordingHandlers,
     ...applicationHandlers,
     ...queueHandlers,
+    ...conferenceHandlers,
   },
   conversations: conversationsHandlers,
   iam: iamKeyHandlers,

@@ -9,6 +9,7 @@ import { raiseAlert } from "../outbound/alerts.js";
 import { fetchTwiml, parseDocument, redirectTarget, TWIML_ERRORS } from "../outbound/twiml-fetch.js";
 import { callParams, FINAL, insertCall, isLive, load, OUTCOME_RULES, save, type CallDoc, type CallStatus, type TranscriptEntry } from "./call.js";
 import { finish } from "./lifecycle.js";
+import { startDialConference } from "./verbs/dial-conference.js";
 import { startDialQueue } from "./verbs/dial-queue.js";
 import { leaveQueue, startEnqueue } from "./verbs/enqueue.js";
 import { documentEnded } from "./verbs/hooks.js";
@@ -159,9 +160,11 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
         return;
       }
       case "Dial": {
-        // <Dial><Queue> bridges two calls of the sandbox; other nouns dial a simulated party
+        // <Dial><Queue> and <Dial><Conference> join calls of the sandbox; other nouns dial a simulated party
         const queue = verb.children.find((child) => child.type === "Queue");
         if (queue) return startDialQueue(ctx, doc, verb, queue, heard);
+        const conference = verb.children.find((child) => child.type === "Conference");
+        if (conference) return startDialConference(ctx, doc, verb, conference, heard);
         return startDial(ctx, doc, verb, heard);
       }
       case "Enqueue":
