@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const startMs = Math.round(performance.now() - started);
   const { accountSid, authToken, phoneNumber } = sandbox.defaults;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url, accountSid, authToken, phoneNumber, controlUrl: `${url}/_sandbox`, db: values.db, clock: values.clock, startMs })}\n`);
+    process.stdout.write(`${JSON.stringify({ url, accountSid, authToken, phoneNumber, consoleUrl: `${url}/`, controlUrl: `${url}/_sandbox`, db: values.db, clock: values.clock, startMs })}\n`);
   } else {
     process.stdout.write(
       [
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
         `  Phone number  ${phoneNumber}  (SMS, MMS, voice)`,
         `  Database      ${values.db}`,
         `  Clock         ${values.clock}`,
+        `  Console       ${url}/  (phones, webhooks inspector, clock: open it in a browser)`,
         `  Control API   ${url}/_sandbox/`,
         ``,
         `  TWILIO_ACCOUNT_SID=${accountSid} TWILIO_AUTH_TOKEN=${authToken} TWILIO_BASE_URL=${url}`,

@@ -8,6 +8,7 @@ import { CliError, usageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { outputOptions } from "../output.js";
+import { openInBrowser } from "../open-url.js";
 
 const DEFAULT_PORT = 4010;
 const PROFILE = "sandbox";
@@ -19,6 +20,7 @@ const START_FLAGS: FlagSpecs = {
   "public-base-url": { type: "string", value: "url", description: "Sign webhooks for this origin (apps behind a tunnel)" },
   seed: { type: "string", value: "text", description: "Reproducible SIDs" },
   "no-profile": { type: "boolean", description: `Do not save the "${PROFILE}" profile` },
+  open: { type: "boolean", description: "Open the console (the sandbox's root URL) in the default browser ($BROWSER when set)" },
   ...GLOBAL_FLAGS,
 };
 
@@ -35,7 +37,7 @@ const PHONE_FLAGS: FlagSpecs = {
 
 const HELP = `Run the local Twilio sandbox and act as the phone.
 
-Usage: twk sandbox start [--port ${DEFAULT_PORT}] [--db file] [--clock real|manual]
+Usage: twk sandbox start [--port ${DEFAULT_PORT}] [--db file] [--clock real|manual] [--open]
        twk sandbox inbound --from +15558675310 --to <sandbox number> --body "hi"
        twk sandbox call --from +15558675310 --to <sandbox number> [--digits 1] [--hangup]
        twk sandbox advance <ms>          (manual clock)
@@ -134,14 +136,19 @@ async function start(argv: readonly string[], ctx: Context): Promise<number> {
     config.profiles[PROFILE] = { accountSid, authToken, baseUrl: url };
     writeConfig(io.env, config);
   }
-  const info = { url, accountSid, phoneNumber, profile: flags["no-profile"] ? null : PROFILE, controlUrl: `${url}/_sandbox`, clock };
+  const info = { url, accountSid, phoneNumber, profile: flags["no-profile"] ? null : PROFILE, consoleUrl: `${url}/`, controlUrl: `${url}/_sandbox`, clock };
   const output = outputOptions(flags, io);
   if (output.format === "json" || output.format === "ndjson") await io.out(`${JSON.stringify(info)}\n`);
   else {
     await io.out(
-      `Twilio sandbox listening on ${url}\n\n  Account SID   ${accountSid}\n  Phone number  ${phoneNumber}\n  Clock         ${clock}\n` +
+      `Twilio sandbox listening on ${url}\n\n  Console       ${info.consoleUrl}\n  Account SID   ${accountSid}\n  Phone number  ${phoneNumber}\n  Clock         ${clock}\n` +
         `${info.profile ? `  Profile       ${PROFILE}   (twk --profile ${PROFILE} …, or TWILIO_PROFILE=${PROFILE})\n` : ""}\nCtrl-C stops it.\n`,
     );
+  }
+  if (flags.open) {
+    // a browser that cannot start is worth a line, not a failed sandbox
+    const failure = await openInBrowser(info.consoleUrl, io.env);
+    if (failure) io.err(`${failure}: open ${info.consoleUrl} yourself\n`);
   }
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
