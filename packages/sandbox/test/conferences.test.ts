@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
 import { api, isSigned, startReceiver, type Received } from "./helpers.js";
 import { officialClient } from "./official-client.js";
@@ -138,6 +138,7 @@ describe("two callers in a conference", () => {
 describe("conference lifecycles", () => {
   it("keeps participants without startConferenceOnEnter waiting (muted ones too) until a moderator joins", async () => {
     const receiver = await startReceiver((request) => {
+      if (request.path === "/new-wait") return { body: "<Response><Say>New wait music</Say></Response>" };
       const moderator = request.params.From === "+15558675319";
       return { body: `<Response><Dial><Conference startConferenceOnEnter="${moderator}" muted="${!moderator}">class</Conference></Dial></Response>` };
     });
@@ -151,6 +152,10 @@ describe("conference lifecycles", () => {
       // Twilio's default wait music, looped while the conference has not started
       expect(notes(first).filter((line) => line.includes("wait music")).length).toBeGreaterThanOrEqual(2);
       expect((await client.conferences(conference!.sid).participants.list({ muted: true })).length).toBe(2);
+      await client.conferences(conference!.sid).participants(first).update({ waitUrl: `${receiver.url}/new-wait` });
+      await sandbox.advance(35_000);
+      expect(receiver.received.find((request) => request.path === "/new-wait")!.params.CallSid).toBe(first);
+      expect(notes(first)).toContain("Say | New wait music | ");
       await sandbox.inboundCall({ from: "+15558675319", to: sandbox.phoneNumber });
       expect((await client.conferences(conference!.sid).fetch()).status).toBe("in-progress");
       expect(notes(first)).toContain("Conference | class | conference started");
@@ -231,9 +236,15 @@ describe("conference lifecycles", () => {
       expect(await client.conferences(conference!.sid).fetch()).toMatchObject({ status: "completed", reasonConferenceEnded: "participant-with-end-conference-on-exit-left", callSidEndingConference: host });
       expect(notes(guest)).toEqual(expect.arrayContaining(["Conference | board | conference ended", "Say | Status completed | "]));
       await expect(client.conferences(conference!.sid).participants(guest).fetch()).rejects.toMatchObject({ status: 404 });
-      // a new call to the same name starts a new conference
+      // a new call to the same name starts a new conference; a redirected participant leaves it
+      const redirected = String((await sandbox.inboundCall({ from: "+15558675314", to: sandbox.phoneNumber })).sid);
+      const [fresh] = await client.conferences.list({ friendlyName: "board", status: "init" });
+      expect((await client.conferences(fresh!.sid).participants.list()).map((p) => p.callSid)).toEqual([redirected]);
+      await client.calls(redirected).update({ twiml: "<Response><Say>Elsewhere</Say></Response>" });
+      await vi.waitFor(() => expect(notes(redirected)).toContain("Say | Elsewhere | "));
+      expect(await client.conferences(fresh!.sid).fetch()).toMatchObject({ status: "completed", reasonConferenceEnded: "last-participant-left" });
       await sandbox.inboundCall({ from: "+15558675313", to: sandbox.phoneNumber });
-      expect((await client.conferences.list({ friendlyName: "board" })).map((item) => item.status).sort()).toEqual(["completed", "init"]);
+      expect((await client.conferences.list({ friendlyName: "board" })).map((item) => item.status).sort()).toEqual(["completed", "completed", "init"]);
     } finally {
       await receiver.close();
     }

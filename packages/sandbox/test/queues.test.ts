@@ -219,6 +219,33 @@ describe("leaving a queue", () => {
     }
   });
 
+  it("takes a caller redirected through a Calls update out of the queue (QueueResult=redirected), and a redirected agent frees its caller", async () => {
+    const receiver = await startReceiver((request) => {
+      if (request.path === "/incoming") return { body: '<Response><Enqueue action="/after">desk</Enqueue></Response>' };
+      if (request.path === "/after") return { body: `<Response><Say>After ${request.params.QueueResult}</Say></Response>` };
+      if (request.path === "/moved") return { body: "<Response><Say>Moved on</Say></Response>" };
+      return {};
+    });
+    try {
+      await answerWith(`${receiver.url}/incoming`);
+      const a = String((await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber })).sid);
+      const b = String((await sandbox.inboundCall({ from: "+15558675311", to: sandbox.phoneNumber })).sid);
+      await client.calls(a).update({ url: `${receiver.url}/moved` });
+      await vi.waitFor(() => expect(lines(a)).toContain("Say Moved on"));
+      expect(receiver.received.find((request) => request.path === "/after" && request.params.CallSid === a)!.params.QueueResult).toBe("redirected");
+      const [queue] = await client.queues.list();
+      expect((await client.queues(queue!.sid).members.list()).map((member) => member.callSid)).toEqual([b]);
+      const agent = await client.calls.create({ to: "+15551230000", from: sandbox.phoneNumber, twiml: "<Response><Dial><Queue>desk</Queue></Dial></Response>" });
+      await sandbox.advance(5_000);
+      expect(lines(b)).toContain("Enqueue desk bridged");
+      await client.calls(agent.sid).update({ url: `${receiver.url}/moved` });
+      await vi.waitFor(() => expect(lines(b)).toContain("Say After bridged"));
+      await vi.waitFor(() => expect(lines(agent.sid)).toContain("Say Moved on"));
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("takes a caller who hangs up out of the queue and tells the action QueueResult=hangup; a queue with members cannot be deleted", async () => {
     const receiver = await startReceiver((request) => (request.path === "/incoming" ? { body: '<Response><Enqueue action="/after">desk</Enqueue></Response>' } : {}));
     try {

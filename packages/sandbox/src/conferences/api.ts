@@ -12,7 +12,7 @@ import { findNumber } from "../numbers/number.js";
 import { insertCall } from "../voice/call.js";
 import { endConference, leaveConference } from "../voice/verbs/dial-conference.js";
 import { findParticipant, ownedConference, participantsOf, wireConferenceRecording, wireParticipant, type ConferenceDoc, type ParticipantDoc } from "./conference.js";
-import { announce, modify, setHold, setMuted } from "./control.js";
+import { announce, modify, setHold, setMuted, setWaitUrl } from "./control.js";
 
 const CALL_EVENTS = new Set(["initiated", "ringing", "answered", "completed"]);
 
@@ -189,6 +189,8 @@ export const conferenceHandlers: Record<string, Handler> = {
     if (muted !== undefined) await setMuted(ctx, participant, muted);
     if (hold !== undefined || holdUrl !== undefined) await setHold(ctx, participant, hold ?? participant.hold, holdUrl ?? null, (first(params, "HoldMethod") ?? "GET").toUpperCase());
     if (announceUrl) await announce(ctx, conf, announceUrl, (first(params, "AnnounceMethod") ?? "POST").toUpperCase(), participant);
+    const waitUrl = urlParam(params, "WaitUrl");
+    if (waitUrl !== undefined) setWaitUrl(ctx, participant, waitUrl, (first(params, "WaitMethod") ?? "POST").toUpperCase());
     return { status: 200, body: wireParticipant(pathParticipant(ctx, conf, participant.call_sid, rawPath)) };
   },
   async DeleteParticipant({ ctx, path, principal, rawPath }) {

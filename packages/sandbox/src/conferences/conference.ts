@@ -63,11 +63,13 @@ function conferenceKeys(doc: ConferenceDoc) {
   return { account_sid: doc.account_sid, key1: doc.friendly_name, key2: doc.status, date_ms: Date.parse(doc.date_created) };
 }
 
+/** Stores a changed conference and stamps `date_updated`. */
 export function saveConference(ctx: Context, doc: ConferenceDoc): void {
   doc.date_updated = rfc2822(ctx.clock.now());
   ctx.store.update("conference", doc, conferenceKeys(doc));
 }
 
+/** A conference by SID, in any account. */
 export function loadConference(ctx: Context, sid: string): ConferenceDoc | undefined {
   return ctx.store.get<ConferenceDoc>("conference", sid);
 }
@@ -126,15 +128,18 @@ function participantKeys(doc: ParticipantDoc) {
   return { account_sid: doc.account_sid, parent_sid: doc.conference_sid, key1: String(doc.muted), key2: String(doc.hold), date_ms: doc._joinedMs };
 }
 
+/** Stores a participant that just joined. */
 export function insertParticipant(ctx: Context, doc: ParticipantDoc): void {
   ctx.store.insert("participant", doc, participantKeys(doc));
 }
 
+/** Stores a changed participant and stamps `date_updated`. */
 export function saveParticipant(ctx: Context, doc: ParticipantDoc): void {
   doc.date_updated = rfc2822(ctx.clock.now());
   ctx.store.update("participant", doc, participantKeys(doc));
 }
 
+/** The participant record of a call, if it is in a conference. */
 export function participantOf(ctx: Context, callSid: string): ParticipantDoc | undefined {
   return ctx.store.get<ParticipantDoc>("participant", participantSid(callSid));
 }

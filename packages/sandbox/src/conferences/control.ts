@@ -99,3 +99,12 @@ export async function announce(ctx: Context, conf: ConferenceDoc, url: string, m
   }
   await conferenceEvent(ctx, conf.sid, "announcement-end", participant);
 }
+
+/** Changes the wait music a participant hears while the conference has not started (from its next loop). */
+export function setWaitUrl(ctx: Context, participant: ParticipantDoc, waitUrl: string, waitMethod: string): void {
+  const call = liveCall(ctx, participant.call_sid);
+  if (!call?._conf) return;
+  call._conf.waitUrl = waitUrl;
+  call._conf.waitMethod = waitMethod;
+  save(ctx, call);
+}

@@ -7,6 +7,7 @@ import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
 
 /** Twilio's default and largest `MaxSize` of a queue. */
 export const DEFAULT_MAX_SIZE = 1000;
+/** The largest `MaxSize` Twilio accepts. */
 export const LARGEST_MAX_SIZE = 5000;
 /** Longest queue name `<Enqueue>` and `FriendlyName` take. */
 export const MAX_NAME_LENGTH = 64;
@@ -75,6 +76,7 @@ export function saveQueue(ctx: Context, doc: QueueDoc): void {
   ctx.store.update("queue", doc, { account_sid: doc.account_sid, key1: doc.friendly_name });
 }
 
+/** A queue by SID, in any account. */
 export function loadQueue(ctx: Context, sid: string): QueueDoc | undefined {
   return ctx.store.get<QueueDoc>("queue", sid);
 }
@@ -118,6 +120,7 @@ export function memberOf(ctx: Context, callSid: string): MemberDoc | undefined {
   return ctx.store.get<MemberDoc>("queue_member", memberSid(callSid));
 }
 
+/** Takes a call out of its queue (nothing happens when it is in none). */
 export function removeMember(ctx: Context, callSid: string): void {
   ctx.store.remove("queue_member", memberSid(callSid));
 }

@@ -3,6 +3,7 @@
 import { parseTwiml, TwimlParseError } from "@twilio-kit/twiml";
 import { assertAccess } from "../accounts/auth.js";
 import { applicationFor, voiceTargetOf } from "../applications/application.js";
+import { callRedirected } from "./verbs/hooks.js";
 import { pageOf, toWire } from "../engine/context.js";
 import { first, isE164 } from "../engine/util.js";
 import { badRequest, INVALID_PARAMETER, notFound } from "../http/errors.js";
@@ -145,6 +146,8 @@ export const callHandlers: Record<string, Handler> = {
         doc._method = (first(params, "Method") ?? doc._method).toUpperCase();
         save(ctx, doc);
       } else {
+        // a redirected call leaves its queue, bridge or conference first
+        await callRedirected(ctx, doc);
         ctx.clock.cancel(doc.sid);
         doc._gen++;
         doc._gather = null;

@@ -2,7 +2,7 @@
 // started, the start once two are in and one may start it, leaving (hang-up, kick, end), and what
 // every participant's transcript shows of the others.
 import type { TwimlNode } from "@twilio-kit/twiml";
-import { conferenceNamed, DEFAULT_MAX_PARTICIPANTS, insertParticipant, loadConference, participantOf, participantSid, participantsOf, saveConference, type ParticipantDoc } from "../../conferences/conference.js";
+import { conferenceNamed, DEFAULT_MAX_PARTICIPANTS, insertParticipant, loadConference, participantOf, participantSid, participantsOf, saveConference, type ConferenceDoc, type ParticipantDoc } from "../../conferences/conference.js";
 import { conferenceEvent, parseConferenceEvents, recordConference } from "../../conferences/events.js";
 import type { Context } from "../../engine/context.js";
 import { resolveUrl, rfc2822 } from "../../engine/util.js";
@@ -37,6 +37,25 @@ function tellOthers(ctx: Context, conferenceSid: string, exceptCallSid: string, 
   }
 }
 
+/**
+ * Settings that belong to the conference rather than the participant: the first participant's
+ * `maxParticipants` and `record`, and the first `statusCallback` given.
+ */
+function configure(conf: ConferenceDoc, n: Record<string, string>, base: string, isFirst: boolean): void {
+  if (isFirst && conf.status === "init") {
+    const max = Number(n.maxParticipants);
+    conf._maxParticipants = Number.isInteger(max) && max >= 2 ? Math.min(max, DEFAULT_MAX_PARTICIPANTS) : DEFAULT_MAX_PARTICIPANTS;
+    conf._record = n.record === "record-from-start";
+    conf._recordingCb = n.recordingStatusCallback ? (resolveUrl(n.recordingStatusCallback, base) ?? null) : null;
+    conf._recordingCbMethod = (n.recordingStatusCallbackMethod ?? "POST").toUpperCase();
+  }
+  if (n.statusCallback && !conf._cb) {
+    conf._cb = resolveUrl(n.statusCallback, base) ?? null;
+    conf._cbMethod = (n.statusCallbackMethod ?? "POST").toUpperCase();
+    conf._events = parseConferenceEvents(n.statusCallbackEvent);
+  }
+}
+
 /** Runs `<Dial><Conference>`: joins the named conference (or says why not and moves on). */
 export async function startDialConference(ctx: Context, doc: ConferenceCall, verb: TwimlNode, noun: TwimlNode, heard: Heard): Promise<void> {
   const a = verb.attributes;
@@ -51,19 +70,7 @@ export async function startDialConference(ctx: Context, doc: ConferenceCall, ver
   }
   const conf = conferenceNamed(ctx, doc.account_sid, name);
   const present = participantsOf(ctx, conf.sid);
-  if (present.length === 0 && conf.status === "init") {
-    // the first participant's TwiML sets what belongs to the conference itself
-    const max = Number(n.maxParticipants);
-    conf._maxParticipants = Number.isInteger(max) && max >= 2 ? Math.min(max, DEFAULT_MAX_PARTICIPANTS) : DEFAULT_MAX_PARTICIPANTS;
-    conf._record = n.record === "record-from-start";
-    conf._recordingCb = n.recordingStatusCallback ? (resolveUrl(n.recordingStatusCallback, base) ?? null) : null;
-    conf._recordingCbMethod = (n.recordingStatusCallbackMethod ?? "POST").toUpperCase();
-  }
-  if (n.statusCallback && !conf._cb) {
-    conf._cb = resolveUrl(n.statusCallback, base) ?? null;
-    conf._cbMethod = (n.statusCallbackMethod ?? "POST").toUpperCase();
-    conf._events = parseConferenceEvents(n.statusCallbackEvent);
-  }
+  configure(conf, n, base, present.length === 0);
   saveConference(ctx, conf);
   const stay: ConferenceStay = {
     conferenceSid: conf.sid,

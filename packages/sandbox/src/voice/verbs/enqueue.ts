@@ -187,3 +187,11 @@ export async function callerEnded(ctx: Context, doc: QueueCall): Promise<void> {
   save(ctx, doc);
   if (wait.action) await notify(ctx, doc, "queue-action", wait.action, wait.method, { QueueResult: "hangup", QueueSid: wait.queueSid, QueueTime: queueTime(ctx, wait) }, "Enqueue action");
 }
+
+/** A waiting caller redirected by a Calls update: out of the queue, its `action` hears `QueueResult=redirected`. */
+export async function redirectedOut(ctx: Context, doc: QueueCall, wait: QueueWait): Promise<void> {
+  removeMember(ctx, doc.sid);
+  hear(ctx, doc, { verb: "Enqueue", text: wait.queueName, note: "redirected out of the queue" });
+  save(ctx, doc);
+  if (wait.action) await notify(ctx, doc, "queue-action", wait.action, wait.method, { QueueResult: "redirected", QueueSid: wait.queueSid, QueueTime: queueTime(ctx, wait) }, "Enqueue action");
+}

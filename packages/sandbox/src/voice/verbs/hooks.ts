@@ -2,8 +2,9 @@
 // document (a waiting caller keeps waiting instead of hanging up), and the end of the call.
 import type { Context } from "../../engine/context.js";
 import type { CallDoc } from "../call.js";
+import { load, save } from "../call.js";
 import { agentEnded, dialQueueTimeout, unbridge } from "./dial-queue.js";
-import { callerEnded, continueQueueWait, playWait } from "./enqueue.js";
+import { callerEnded, continueQueueWait, playWait, redirectedOut } from "./enqueue.js";
 import type { QueueCall } from "./queue-state.js";
 import type { ConferenceCall } from "./conference-state.js";
 import { continueConference, leaveConference, playConferenceAudio } from "./dial-conference.js";
@@ -28,4 +29,28 @@ export async function callEnded(ctx: Context, doc: CallDoc): Promise<void> {
   await callerEnded(ctx, doc as QueueCall);
   await agentEnded(ctx, doc as QueueCall);
   await leaveConference(ctx, doc.sid, "left");
+}
+
+/**
+ * Called before a live call is redirected (REST `Url`/`Twiml`): it leaves its queue (`action` hears
+ * `QueueResult=redirected`), its bridge (the peer goes on) or its conference, without running any
+ * `action` of its own. `doc` is refreshed in place, since the caller saves it afterwards.
+ */
+export async function callRedirected(ctx: Context, doc: CallDoc): Promise<void> {
+  const call = doc as QueueCall & ConferenceCall;
+  const wait = call._queueWait;
+  const dial = call._queueDial;
+  const inConference = Boolean(call._conf);
+  if (!wait && !dial && !inConference) return;
+  // forget this call's side first, so that nothing below continues it
+  call._queueWait = null;
+  call._queueDial = null;
+  call._conf = null;
+  save(ctx, call);
+  if (wait?.phase === "waiting") await redirectedOut(ctx, call, wait);
+  else if (wait?.peer) await unbridge(ctx, wait.peer, call.sid);
+  if (dial?.phase === "waiting") await agentEnded(ctx, { ...call, _queueDial: dial } as QueueCall);
+  else if (dial?.peer) await unbridge(ctx, call.sid, dial.peer);
+  if (inConference) await leaveConference(ctx, call.sid, "left");
+  Object.assign(doc, load(ctx, doc.sid));
 }
