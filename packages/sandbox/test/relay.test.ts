@@ -236,6 +236,18 @@ describe("<Connect><ConversationRelay>: a voice agent over a WebSocket", () => {
     expect(voiceAgent.of("prompt")[0]).toMatchObject({ voicePrompt: "hej", lang: "sv-SE" });
   });
 
+  it("writes an utterance that never gets `last` to the transcript once it passes 10,000 characters", async () => {
+    const chatty = await agent((message, socket) => {
+      if (message.type !== "setup") return;
+      for (let i = 0; i < 30; i++) socket.send(JSON.stringify({ type: "text", token: `${"blah ".repeat(100)}`, last: false }));
+    });
+    const sid = await call(relayTwiml(chatty.url));
+    await until(() => sandbox.transcript(sid).some((entry) => (entry.text?.length ?? 0) > 10_000), "the long utterance");
+    const long = sandbox.transcript(sid).filter((entry) => (entry.text?.length ?? 0) > 10_000);
+    expect(long).toHaveLength(1);
+    expect(long[0]!.text!.length).toBeLessThan(11_000);
+  });
+
   it("ends the session when the caller hangs up: the socket closes and the action URL hears SessionStatus=completed", async () => {
     const voiceAgent = await agent(helpfulAgent);
     const sid = await call(relayTwiml(voiceAgent.url));

@@ -189,6 +189,16 @@ describe("<Connect><Stream>: a bidirectional Media Stream", () => {
     expect(sandbox.transcript(sid)[1]!.note).toContain("1 media messages received (320 bytes)");
   });
 
+  it("stops a <Connect> stream (stop message, stream closed) when the call is redirected to new TwiML", async () => {
+    const sid = await call(connectStream().replace("__WS__", consumer.url));
+    await until(() => consumer.of("start").length === 1, "start");
+    const twilio = await sandbox.client();
+    await twilio.calls.update({ Sid: sid, Twiml: "<Response><Say>Moved on.</Say></Response>" });
+    await sandbox.advance(200);
+    await until(() => consumer.of("stop").length === 1, "stop after the redirect");
+    expect(sandbox.transcript(sid).map((entry) => entry.verb)).toEqual(["Stream", "Say", "Stream"]);
+  });
+
   it("warns once (31951) about messages that are not media, mark or clear, and keeps streaming", async () => {
     await call(connectStream().replace("__WS__", consumer.url));
     await until(() => consumer.of("start").length === 1, "start");
@@ -230,6 +240,16 @@ describe("<Start><Stream>: a unidirectional stream beside the TwiML", () => {
     expect(callback?.params.StreamEvent).toBe("stream-error");
     expect(callback?.params.StreamError).toBeTruthy();
     expect(alertCodes()).toContain("31920");
+  });
+
+  it("opens at most four <Start> streams on a call and skips the fifth with a 12200 warning", async () => {
+    const stream = `<Stream url="${consumer.url}"/>`;
+    const sid = await call(`<Response><Start>${stream.repeat(5)}</Start><Pause length="1"/></Response>`);
+    await until(() => consumer.of("start").length === 4, "four streams");
+    expect(sandbox.transcript(sid).filter((entry) => entry.note?.startsWith("skipped"))).toHaveLength(1);
+    expect(alertCodes()).toContain("12200");
+    await sandbox.advance(2_000);
+    await until(() => consumer.of("stop").length === 4, "four stops when the call ends");
   });
 
   it("skips a <Stream> whose url is not ws:// or wss:// with alert 11100", async () => {

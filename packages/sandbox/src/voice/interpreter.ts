@@ -13,7 +13,7 @@ import { startDialConference } from "./verbs/dial-conference.js";
 import { startDialQueue } from "./verbs/dial-queue.js";
 import { leaveQueue, startEnqueue } from "./verbs/enqueue.js";
 import { documentEnded } from "./verbs/hooks.js";
-import { runConnect, runStart, runStop } from "./streams/hooks.js";
+import { runConnect, runStart, runStop, streamsOnNewDocument } from "./streams/hooks.js";
 
 /** Simulated length of a recording and of an answered `<Dial>` leg, in seconds. */
 export const RECORDING_SEC = 5;
@@ -78,6 +78,8 @@ export async function runProgram(ctx: Context, doc: CallDoc, root: TwimlNode, do
   doc._docUrl = docUrl;
   doc._gather = null;
   save(ctx, doc);
+  // a redirect cancels the call's jobs: streams keep their tick (and a held <Connect> is stopped by it)
+  streamsOnNewDocument(ctx, doc);
   await step(ctx, doc, documents);
 }
 

@@ -20,6 +20,8 @@ type Heard = (entry: Omit<TranscriptEntry, "at">) => void;
 export const STREAM_TICK_JOB = "vstream";
 /** Virtual milliseconds between ticks: five 20 ms frames per track each time. */
 export const TICK_MS = 100;
+/** Twilio allows four unidirectional streams on a call; more are skipped with a warning. */
+export const MAX_START_STREAMS = 4;
 
 // the document generation a <Connect> session holds: a newer document (a REST redirect) stops it
 const heldGeneration = new WeakMap<StreamSession, number>();
@@ -139,6 +141,13 @@ export async function runStart(ctx: Context, doc: CallDoc, verb: TwimlNode, hear
       raiseAlert(ctx, doc.account_sid, TWIML_ERRORS.schemaWarning, `<Start><${noun.type}> is not emulated by the sandbox: skipped`, doc.sid, undefined, "warning");
       continue;
     }
+    const running = sessionsOf(ctx, doc.sid).filter((session) => session.kind === "stream" && !session.isBlocking).length;
+    if (running >= MAX_START_STREAMS) {
+      heard({ verb: "Stream", note: `skipped: a call has at most ${MAX_START_STREAMS} <Start> streams` });
+      raiseAlert(ctx, doc.account_sid, TWIML_ERRORS.schemaWarning, `<Start><Stream>: a call has at most ${MAX_START_STREAMS} unidirectional streams; this one was skipped`, doc.sid, undefined, "warning");
+      save(ctx, doc);
+      continue;
+    }
     const options = streamOptions(ctx, doc, noun, false, heard);
     save(ctx, doc);
     if (!options) continue;
@@ -161,6 +170,17 @@ export async function runStop(ctx: Context, doc: CallDoc, verb: TwimlNode, heard
   }
   const fresh = load(ctx, doc.sid);
   if (fresh && !FINAL.has(fresh.status)) await step(ctx, fresh);
+}
+
+/**
+ * A call got a new document (redirect, action, REST update): the update cancelled the call's jobs,
+ * so the tick is re-armed (once); at that tick a `<Connect>` session of the old document stops.
+ * Writes no call document: the caller goes on with its own copy.
+ */
+export function streamsOnNewDocument(ctx: Context, doc: CallDoc): void {
+  if (!sessionsOf(ctx, doc.sid).length) return;
+  ctx.clock.cancel(doc.sid, STREAM_TICK_JOB);
+  ctx.clock.schedule(TICK_MS, STREAM_TICK_JOB, doc.sid, {});
 }
 
 /** Runs the stream tick of a call: media frames, mark echoes, and `<Connect>` sessions of an old document. */

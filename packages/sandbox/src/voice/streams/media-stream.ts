@@ -91,152 +91,173 @@ function tracksOf(options: MediaStreamOptions): Array<"inbound" | "outbound"> {
   return options.track === "outbound_track" ? ["outbound"] : ["inbound"];
 }
 
-/** The live session: the protocol state machine over one socket. */
-function createSession(ctx: Context, doc: CallDoc, options: MediaStreamOptions, owner: SocketOwner, socket: WebSocket, onClosed: () => Promise<void>): StreamSession {
-  const sid = owner.sid;
-  const startedMs = ctx.clock.now();
-  const tracks = tracksOf(options);
-  const counters: Counters = { framesSent: 0, framesDropped: 0, mediaReceived: 0, bytesReceived: 0, marksEchoed: 0, clears: 0 };
-  let sequence = 0;
-  let chunk = 0;
-  let framesDue = 0;
-  let callerSpeaksUntilMs = 0;
-  let playoutUntilMs = startedMs;
-  let pendingMarks: Array<{ name: string; dueMs: number }> = [];
-  let hasWarned = false;
-  let isOver = false;
-  const send = (message: Record<string, unknown>, isQuiet = false) => sendMessage(ctx, owner, socket, { ...message, sequenceNumber: String(++sequence), streamSid: sid }, isQuiet);
+/** The mutable state of one stream, shared by its message handler, its tick and its session. */
+interface StreamState {
+  ctx: Context;
+  doc: CallDoc;
+  options: MediaStreamOptions;
+  owner: SocketOwner;
+  socket: WebSocket;
+  startedMs: number;
+  tracks: Array<"inbound" | "outbound">;
+  counters: Counters;
+  sequence: number;
+  chunk: number;
+  framesDue: number;
+  callerSpeaksUntilMs: number;
+  playoutUntilMs: number;
+  pendingMarks: Array<{ name: string; dueMs: number }>;
+  hasWarned: boolean;
+  isOver: boolean;
+}
 
+/** Sends a message with the next `sequenceNumber` and the `streamSid`. */
+function send(state: StreamState, message: Record<string, unknown>, isQuiet = false): boolean {
+  return sendMessage(state.ctx, state.owner, state.socket, { ...message, sequenceNumber: String(++state.sequence), streamSid: state.owner.sid }, isQuiet);
+}
+
+/** Raises 31951, once per stream as Twilio does; the message is dropped, the stream goes on. */
+function warn(state: StreamState, why: string): void {
+  if (state.hasWarned) return;
+  state.hasWarned = true;
+  raiseAlert(state.ctx, state.doc.account_sid, STREAM_ERRORS.invalidMessage, `Stream - Protocol - Invalid Message: ${why}`, state.doc.sid, undefined, "warning");
+}
+
+/** Echoes the marks whose audio has played by `nowMs`. */
+function echoMarks(state: StreamState, nowMs: number): void {
+  const due = state.pendingMarks.filter((mark) => mark.dueMs <= nowMs);
+  if (!due.length) return;
+  state.pendingMarks = state.pendingMarks.filter((mark) => mark.dueMs > nowMs);
+  for (const mark of due) {
+    send(state, { event: "mark", mark: { name: mark.name } });
+    state.counters.marksEchoed++;
+  }
+}
+
+/** One message from the app: `media`, `mark` or `clear` on a bidirectional stream; anything else warns. */
+function handleAppMessage(state: StreamState, data: WebSocket.RawData, isBinary: boolean): void {
+  const parsed = parseMessage(data, isBinary, "event");
+  if (!parsed.ok) return warn(state, parsed.error);
+  const message = parsed.message;
+  const event = message.event as string;
+  if (event !== "media") emitExchange(state.ctx, state.owner, "from-app", message);
+  if (!state.options.isBidirectional) return warn(state, `a unidirectional stream (<Start><Stream>) takes no "${event}" messages`);
+  if (message.streamSid !== state.owner.sid) return warn(state, `streamSid ${JSON.stringify(message.streamSid)} is not this stream (${state.owner.sid})`);
+  const nowMs = state.ctx.clock.now();
+  if (event === "media") {
+    const payload = (message.media as { payload?: unknown } | undefined)?.payload;
+    if (typeof payload !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) return warn(state, "media.payload must be base64 audio/x-mulaw");
+    const bytes = Buffer.byteLength(payload, "base64");
+    state.counters.mediaReceived++;
+    state.counters.bytesReceived += bytes;
+    // the app's audio queues behind what is still playing
+    state.playoutUntilMs = Math.max(state.playoutUntilMs, nowMs) + bytes / BYTES_PER_MS;
+    return;
+  }
+  if (event === "mark") {
+    const name = (message.mark as { name?: unknown } | undefined)?.name;
+    if (typeof name !== "string") return warn(state, "mark.name must be a string");
+    if (state.pendingMarks.length >= MAX_PENDING_MARKS) return warn(state, `more than ${MAX_PENDING_MARKS} marks are waiting`);
+    state.pendingMarks.push({ name, dueMs: Math.max(state.playoutUntilMs, nowMs) });
+    return echoMarks(state, nowMs);
+  }
+  if (event === "clear") {
+    state.counters.clears++;
+    // the buffered audio is dropped: its marks come back at once
+    state.playoutUntilMs = nowMs;
+    for (const mark of state.pendingMarks) mark.dueMs = nowMs;
+    return echoMarks(state, nowMs);
+  }
+  warn(state, `"${event}" is not a message a stream accepts (media, mark, clear)`);
+}
+
+/** Sends the media frames due by `nowMs` (every track), then the marks due. */
+function sendFrames(state: StreamState, nowMs: number): void {
+  const target = Math.floor((nowMs - state.startedMs) / FRAME_MS);
+  if (target - state.framesDue > MAX_FRAMES_PER_TICK) {
+    state.counters.framesDropped += (target - state.framesDue - MAX_FRAMES_PER_TICK) * state.tracks.length;
+    state.framesDue = target - MAX_FRAMES_PER_TICK;
+  }
+  for (; state.framesDue < target; state.framesDue++) {
+    const frameMs = state.startedMs + state.framesDue * FRAME_MS;
+    const chunk = ++state.chunk;
+    for (const track of state.tracks) {
+      if (state.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        state.counters.framesDropped++;
+        continue;
+      }
+      // the caller's voice is a tone on the inbound track; audio played to the caller on the outbound one
+      const isSound = track === "inbound" ? frameMs < state.callerSpeaksUntilMs : frameMs < state.playoutUntilMs;
+      const media = { track, chunk: String(chunk), timestamp: String(state.framesDue * FRAME_MS), payload: isSound ? toneFrame(chunk) : SILENCE_FRAME };
+      send(state, { event: "media", media }, true);
+      state.counters.framesSent++;
+    }
+  }
+  echoMarks(state, nowMs);
+}
+
+/** Ends the stream once: transcript summary, `stream.stopped` event, `stream-stopped` callback. */
+async function finishStream(state: StreamState, session: StreamSession, how: "closed" | "stopped" | "call-ended"): Promise<boolean> {
+  if (state.isOver) return false;
+  state.isOver = true;
+  const { ctx, doc, counters, owner } = state;
+  removeSession(ctx, doc.sid, session);
+  const summary = `${counters.framesSent} frames sent, ${counters.mediaReceived} media messages received (${counters.bytesReceived} bytes), ${counters.marksEchoed} marks echoed, ${counters.clears} clears`;
+  hear(ctx, doc.sid, { verb: "Stream", note: `${how === "closed" ? "closed by the app" : "stopped"} ${owner.sid}: ${summary}` });
+  ctx.events.emit({ type: "stream.stopped", at: ctx.clock.now(), protocol: "media-streams", callSid: doc.sid, sid: owner.sid, how, ...counters });
+  await statusCallback(ctx, doc, state.options, owner.sid, "stream-stopped");
+  return true;
+}
+
+/** The live session: sends `connected` and `start`, then wires the socket to the protocol functions above. */
+function createSession(ctx: Context, doc: CallDoc, options: MediaStreamOptions, owner: SocketOwner, socket: WebSocket, onClosed: () => Promise<void>): StreamSession {
+  const startedMs = ctx.clock.now();
+  const state: StreamState = {
+    ctx, doc, options, owner, socket, startedMs,
+    tracks: tracksOf(options),
+    counters: { framesSent: 0, framesDropped: 0, mediaReceived: 0, bytesReceived: 0, marksEchoed: 0, clears: 0 },
+    sequence: 0, chunk: 0, framesDue: 0, callerSpeaksUntilMs: 0, playoutUntilMs: startedMs,
+    pendingMarks: [], hasWarned: false, isOver: false,
+  };
   // `connected` describes the protocol and carries no sequence number or stream SID
   sendMessage(ctx, owner, socket, { event: "connected", protocol: "Call", version: "1.0.0" });
-  send({
-    event: "start",
-    start: {
-      accountSid: doc.account_sid,
-      streamSid: sid,
-      callSid: doc.sid,
-      tracks,
-      customParameters: options.parameters,
-      mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
-    },
-  });
-
-  const warn = (why: string) => {
-    if (hasWarned) return;
-    // Twilio sends this warning once per stream
-    hasWarned = true;
-    raiseAlert(ctx, doc.account_sid, STREAM_ERRORS.invalidMessage, `Stream - Protocol - Invalid Message: ${why}`, doc.sid, undefined, "warning");
-  };
-  const echoMarks = (nowMs: number) => {
-    const due = pendingMarks.filter((mark) => mark.dueMs <= nowMs);
-    if (!due.length) return;
-    pendingMarks = pendingMarks.filter((mark) => mark.dueMs > nowMs);
-    for (const mark of due) {
-      send({ event: "mark", mark: { name: mark.name } });
-      counters.marksEchoed++;
-    }
-  };
-
-  socket.on("message", (data, isBinary) => {
-    const parsed = parseMessage(data, isBinary, "event");
-    if (!parsed.ok) return warn(parsed.error);
-    const message = parsed.message;
-    const event = message.event as string;
-    if (event !== "media") emitExchange(ctx, owner, "from-app", message);
-    if (!options.isBidirectional) return warn(`a unidirectional stream (<Start><Stream>) takes no "${event}" messages`);
-    if (message.streamSid !== sid) return warn(`streamSid ${JSON.stringify(message.streamSid)} is not this stream (${sid})`);
-    const nowMs = ctx.clock.now();
-    if (event === "media") {
-      const payload = (message.media as { payload?: unknown } | undefined)?.payload;
-      if (typeof payload !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) return warn("media.payload must be base64 audio/x-mulaw");
-      const bytes = Buffer.byteLength(payload, "base64");
-      counters.mediaReceived++;
-      counters.bytesReceived += bytes;
-      // the app's audio queues behind what is still playing
-      playoutUntilMs = Math.max(playoutUntilMs, nowMs) + bytes / BYTES_PER_MS;
-      return;
-    }
-    if (event === "mark") {
-      const name = (message.mark as { name?: unknown } | undefined)?.name;
-      if (typeof name !== "string") return warn("mark.name must be a string");
-      if (pendingMarks.length >= MAX_PENDING_MARKS) return warn(`more than ${MAX_PENDING_MARKS} marks are waiting`);
-      pendingMarks.push({ name, dueMs: Math.max(playoutUntilMs, nowMs) });
-      return echoMarks(nowMs);
-    }
-    if (event === "clear") {
-      counters.clears++;
-      // the buffered audio is dropped: its marks come back at once
-      playoutUntilMs = nowMs;
-      for (const mark of pendingMarks) mark.dueMs = nowMs;
-      return echoMarks(nowMs);
-    }
-    warn(`"${event}" is not a message a stream accepts (media, mark, clear)`);
-  });
-
-  const finish = async (how: "closed" | "stopped" | "call-ended") => {
-    if (isOver) return;
-    isOver = true;
-    removeSession(ctx, doc.sid, session);
-    const summary = `${counters.framesSent} frames sent, ${counters.mediaReceived} media messages received (${counters.bytesReceived} bytes), ${counters.marksEchoed} marks echoed, ${counters.clears} clears`;
-    hear(ctx, doc.sid, { verb: "Stream", note: `${how === "closed" ? "closed by the app" : "stopped"} ${sid}: ${summary}` });
-    ctx.events.emit({ type: "stream.stopped", at: ctx.clock.now(), protocol: "media-streams", callSid: doc.sid, sid, how, ...counters });
-    await statusCallback(ctx, doc, options, sid, "stream-stopped");
-  };
-  socket.on("close", () => {
-    if (isOver) return;
-    void finish("closed").then(onClosed, (error: unknown) => process.emitWarning(`[@twilio-kit/sandbox] stream ${sid}: ${String(error)}`));
-  });
-  socket.on("error", () => undefined);
+  const mediaFormat = { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 };
+  send(state, { event: "start", start: { accountSid: doc.account_sid, streamSid: owner.sid, callSid: doc.sid, tracks: state.tracks, customParameters: options.parameters, mediaFormat } });
 
   const session: StreamSession = {
     kind: "stream",
-    sid,
-    name: options.name ?? sid,
+    sid: owner.sid,
+    name: options.name ?? owner.sid,
     isBlocking: options.isBidirectional,
-    tick(nowMs) {
-      const target = Math.floor((nowMs - startedMs) / FRAME_MS);
-      if (target - framesDue > MAX_FRAMES_PER_TICK) {
-        counters.framesDropped += (target - framesDue - MAX_FRAMES_PER_TICK) * tracks.length;
-        framesDue = target - MAX_FRAMES_PER_TICK;
-      }
-      for (; framesDue < target; framesDue++) {
-        const frameMs = startedMs + framesDue * FRAME_MS;
-        chunk++;
-        for (const track of tracks) {
-          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-            counters.framesDropped++;
-            continue;
-          }
-          // the caller's voice is a tone on the inbound track; audio played to the caller on the outbound one
-          const isSound = track === "inbound" ? frameMs < callerSpeaksUntilMs : frameMs < playoutUntilMs;
-          send({ event: "media", media: { track, chunk: String(chunk), timestamp: String(framesDue * FRAME_MS), payload: isSound ? toneFrame(chunk) : SILENCE_FRAME } }, true);
-          counters.framesSent++;
-        }
-      }
-      echoMarks(nowMs);
-    },
+    tick: (nowMs) => sendFrames(state, nowMs),
     async speech(text) {
-      const nowMs = ctx.clock.now();
-      callerSpeaksUntilMs = Math.max(callerSpeaksUntilMs, nowMs) + Math.max(1, words(text) / 2.5) * 1000;
+      state.callerSpeaksUntilMs = Math.max(state.callerSpeaksUntilMs, ctx.clock.now()) + Math.max(1, words(text) / 2.5) * 1000;
       return false;
     },
     async digits(keys) {
       // Twilio sends dtmf messages on bidirectional streams only
-      if (!options.isBidirectional) return false;
-      for (const digit of keys.replace(/[wW]/g, "")) send({ event: "dtmf", dtmf: { track: "inbound_track", digit } });
+      if (options.isBidirectional) for (const digit of keys.replace(/[wW]/g, "")) send(state, { event: "dtmf", dtmf: { track: "inbound_track", digit } });
       return false;
     },
     drop() {
-      isOver = true;
+      state.isOver = true;
       removeSession(ctx, doc.sid, session);
       socket.terminate();
     },
     async stop(reason) {
-      if (isOver) return;
-      send({ event: "stop", stop: { accountSid: doc.account_sid, callSid: doc.sid } });
+      if (state.isOver) return;
+      send(state, { event: "stop", stop: { accountSid: doc.account_sid, callSid: doc.sid } });
       closeSocket(socket);
-      await finish(reason);
+      await finishStream(state, session, reason);
     },
   };
+  socket.on("message", (data, isBinary) => handleAppMessage(state, data, isBinary));
+  socket.on("close", () => {
+    void finishStream(state, session, "closed").then(
+      (isFirst) => (isFirst ? onClosed() : undefined),
+      (error: unknown) => process.emitWarning(`[@twilio-kit/sandbox] stream ${owner.sid}: ${String(error)}`),
+    );
+  });
+  socket.on("error", () => undefined);
   return session;
 }

@@ -20,6 +20,8 @@ export const RELAY_REPLY_TIMEOUT_MS = 1_000;
 const WORDS_PER_SEC = 2.5;
 /** A `<Play>` from the app lasts this long per loop on the virtual clock. */
 const PLAY_SEC = 5;
+/** An utterance longer than this (no `last` yet) is written to the transcript and started afresh. */
+const MAX_UTTERANCE_CHARS = 10_000;
 
 /** What `<ConversationRelay>` asked for (the attributes the sandbox acts on). */
 export interface RelayOptions {
@@ -109,7 +111,8 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
   const say = (text: string, seconds: number, interruptible: string) => {
     const nowMs = ctx.clock.now();
     if (speaking && speaking.untilMs > nowMs) {
-      speaking.text += text;
+      // the words heard so far are what an interrupt reports: keep a bounded prefix
+      if (speaking.text.length < MAX_UTTERANCE_CHARS) speaking.text += text;
       speaking.untilMs += seconds * 1000;
     } else {
       speaking = { text, startMs: nowMs, untilMs: nowMs + seconds * 1000, interruptible };
@@ -245,7 +248,9 @@ function createMessageHandler(ctx: Context, doc: CallDoc, owner: SocketOwner, to
         const interruptible = message.interruptible === undefined ? tools.options.interruptible : String(message.interruptible);
         tools.say(message.token, words(message.token) / WORDS_PER_SEC, interruptible);
         tools.setTokens([...tools.tokens(), message.token]);
-        if (message.last !== true) return;
+        const isLong = tools.tokens().reduce((sum, token) => sum + token.length, 0) > MAX_UTTERANCE_CHARS;
+        // an app that never says `last` must not grow the utterance without bound
+        if (message.last !== true && !isLong) return;
         // one transcript line per finished utterance: what the caller heard, tokens joined
         hear(ctx, doc.sid, { verb: "ConversationRelay", text: tools.tokens().join("").trim() });
         tools.setTokens([]);
