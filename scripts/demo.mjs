@@ -2,7 +2,8 @@
 // Quick-start command 1 (after install and build): starts one local sandbox with a manual clock and
 // runs the sample apps of apps/ against it, printing what happened. No Twilio account, nothing
 // leaves 127.0.0.1; the manual clock makes every run the same and quick. Exit code 0 on success,
-// 1 with the failing step named otherwise.
+// 1 with the failing step named otherwise. With `--keep` (or TWILIO_KIT_DEMO_KEEP=1) the sandbox
+// and the apps stay up after the demo so a person can look around in the console (Ctrl-C stops).
 import { createServer } from "node:http";
 
 // The apps import the built packages (dist/): say what to do when they are missing rather than
@@ -24,6 +25,7 @@ try {
 const [{ runSendSms, formatTimeline }, { createAutoreplyApp, createConversationsAutoreplyApp, setUpConversations }, { createIvrApp, formatTranscript }, { startSandbox }, { createVoiceAgent, formatConversation }] = apps;
 
 const CALLER = "+15558675310";
+const KEEP = process.argv.includes("--keep") || process.env.TWILIO_KIT_DEMO_KEEP === "1";
 const startedMs = Date.now();
 
 // A demo that hangs is worse than one that fails: give up loudly well before anyone wonders.
@@ -62,7 +64,8 @@ try {
   /** `+1.4 s` since `originMs` on the virtual clock. */
   const since = (originMs, atMs = virtualNowMs) => `+${((atMs - originMs) / 1000).toFixed(1)} s`.padStart(7);
   console.log("twilio-kit demo: the sample apps of apps/ against a local Twilio-compatible sandbox");
-  console.log(`sandbox  ${sandbox.url}  account ${sandbox.accountSid}  number ${sandbox.phoneNumber}  clock manual\n`);
+  console.log(`sandbox  ${sandbox.url}  account ${sandbox.accountSid}  number ${sandbox.phoneNumber}  clock manual`);
+  console.log(`console  ${sandbox.url}/  (open it in a browser: phones, webhooks, clock)\n`);
 
   step = "1 send-sms";
   console.log("1. send-sms: @twilio-kit/core sends an SMS, status callbacks arrive at a local server,");
@@ -166,11 +169,19 @@ try {
   if (agentStatus !== "completed" || !handoff.params.HandoffData) throw new Error(`the agent call ended ${agentStatus}${handoff.params.HandoffData ? "" : " without a hand-off"}`);
   console.log(`   hand-off: /handoff got SessionStatus=${handoff.params.SessionStatus} HandoffData=${handoff.params.HandoffData}\n`);
 
+  if (KEEP) {
+    clearTimeout(watchdog);
+    console.log(`demo ok. Keeping the sandbox and the apps running: open ${sandbox.url}/ to see the messages, calls and webhooks`);
+    console.log("above, text the autoreply app from a handset, or call the voice agent. The clock is manual: move it from");
+    console.log("the console's \"Account & clock\" page. Ctrl-C stops.");
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
   step = "stopping";
   for (const cleanup of cleanups.reverse()) await cleanup();
   const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
   console.log(`demo ok in ${seconds} s: message delivered, SMS answered (by webhook and through Conversations), call navigated and hung up, voice agent answered and handed off.`);
   console.log("Next: each app's README (apps/*/README.md) runs it against the sandbox or real Twilio with `npm start`.");
+  if (!KEEP) console.log("`npm run demo -- --keep` keeps the sandbox running afterwards, to look around in its console.");
 } catch (error) {
   console.error(`\ndemo failed at step ${step}: ${error instanceof Error ? error.message : String(error)}`);
   if (error instanceof Error && error.stack) console.error(error.stack.split("\n").slice(1, 4).join("\n"));

@@ -37,6 +37,8 @@ export interface WaitOptions {
 export interface SandboxHandle {
   /** What `@twilio-kit/core`'s `baseUrl` takes: `http://127.0.0.1:PORT`. */
   url: string;
+  /** The browser console (`${url}/`): phones, webhooks inspector, account and clock. */
+  consoleUrl: string;
   /** The default account and its number. */
   accountSid: string;
   authToken: string;
@@ -188,6 +190,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 
   const handle: SandboxHandle = {
     url,
+    consoleUrl: `${url}/`,
     accountSid: defaults.accountSid,
     authToken: defaults.authToken,
     phoneNumber: defaults.phoneNumber,

@@ -11,9 +11,12 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../src/index.js";
 import { ensureChromium, ensureConsoleBuilt, launch, openPage, type WatchedPage } from "./browser.js";
-// the sample apps of the repository, as a user would run them
-import { createAutoreplyApp } from "../../../../apps/sms-autoreply/src/index.js";
-import { createIvrApp, GREETING, HOURS } from "../../../../apps/voice-ivr/src/index.js";
+
+// the sample apps of the repository, as a user would run them (plain JS: typed here by what is used)
+const AUTOREPLY_APP = new URL("../../../../apps/sms-autoreply/src/index.js", import.meta.url).href;
+const IVR_APP = new URL("../../../../apps/voice-ivr/src/index.js", import.meta.url).href;
+const { createAutoreplyApp } = (await import(AUTOREPLY_APP)) as { createAutoreplyApp(options: { authToken: string }): { listen(port: number, host: string): Server } };
+const { createIvrApp, GREETING, HOURS } = (await import(IVR_APP)) as { createIvrApp(options: { authToken: string }): Server; GREETING: string; HOURS: string };
 
 const missing = ensureChromium();
 if (missing) console.warn(`\n\n!!! SKIPPING the console browser tests: ${missing} !!!\n\n`);
@@ -40,7 +43,7 @@ describe.skipIf(missing !== undefined)("the sandbox console", () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     sandbox = await startSandbox();
-    const sms = (createAutoreplyApp({ authToken: sandbox.authToken }) as unknown as { listen(port: number, host: string): Server }).listen(0, "127.0.0.1");
+    const sms = createAutoreplyApp({ authToken: sandbox.authToken }).listen(0, "127.0.0.1");
     await once(sms, "listening");
     smsUrl = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
     const ivr = createIvrApp({ authToken: sandbox.authToken });
