@@ -137,6 +137,28 @@ describe("line type intelligence", () => {
   });
 });
 
+describe("the seed option", () => {
+  it("draws the default data from the seed: the same seed gives the same names and carriers, another seed others", async () => {
+    const numbers = Array.from({ length: 8 }, (_, i) => `+1415992996${i}`);
+    const profile = async (seed: string) => {
+      const seeded = await startSandbox({ clock: "manual", seed });
+      try {
+        const answers = [];
+        for (const number of numbers) {
+          const response = await api(seeded.url, "GET", `/lookups/v2/PhoneNumbers/${encodeURIComponent(number)}?Fields=caller_name,line_type_intelligence`, { user: seeded.accountSid, password: seeded.authToken });
+          answers.push(`${response.body.caller_name.caller_name}/${response.body.line_type_intelligence.carrier_name}`);
+        }
+        return answers;
+      } finally {
+        await seeded.stop();
+      }
+    };
+    const a = await profile("alpha");
+    expect(await profile("alpha")).toEqual(a);
+    expect(await profile("beta")).not.toEqual(a);
+  });
+});
+
 describe("the other packages", () => {
   it("answers every field the spec lists, schema-valid, and null for those not asked", async () => {
     const all = LOOKUP_FIELDS.join(",");

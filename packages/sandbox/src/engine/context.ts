@@ -41,6 +41,8 @@ export interface Context {
   sid: SidFactory;
   send: WebhookSender;
   delays: Delays;
+  /** The `seed` option: sandbox data drawn at random (SIDs, Lookup defaults) is reproducible from it. */
+  seed?: string | undefined;
   /** Auth token of an account (webhooks are signed with the owning account's token). */
   authTokenOf(accountSid: string): string;
   /** Forgets cached credentials after accounts or keys change. */

@@ -82,7 +82,7 @@ function createCore(options: SandboxOptions) {
   const tokens = new Map<string, string>();
 
   // the context is filled in below; handlers only run after construction
-  const ctx = { store, events, sid, delays } as Context;
+  const ctx = { store, events, sid, delays, seed: options.seed } as Context;
   const clock = createClock(
     store,
     options.clock ?? "real",

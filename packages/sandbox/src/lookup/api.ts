@@ -56,7 +56,7 @@ export const lookupHandlers: Record<string, Handler> = {
     for (const field of LOOKUP_FIELDS) {
       if (field === "validation") continue;
       // packages are looked up for valid numbers only; the others stay null, as when not requested
-      body[field] = line && fields.has(field) ? packageOf(field, { parsed, line, nowMs: ctx.clock.now(), query }) : null;
+      body[field] = line && fields.has(field) ? packageOf(field, { parsed, line, nowMs: ctx.clock.now(), seed: ctx.seed, query }) : null;
     }
     body.url = `${ORIGIN}/v2/PhoneNumbers/${encodeURIComponent(parsed.phone_number).replace(/%2B/g, "+")}`;
     return { status: 200, body };

@@ -67,16 +67,17 @@ const BY_NUMBER_TYPE: Record<string, LineType> = {
   VOICEMAIL: "voicemail",
 };
 
-// Carriers of the default data, chosen by a hash of the number (stable across runs and restarts).
+// Carriers of the default data, chosen by a hash of the number and the `seed` option (stable across
+// runs and restarts; another seed gives other, equally stable, data).
 const US_MOBILE_CARRIERS: ReadonlyArray<[string, string, string]> = [
   ["Verizon Wireless", "311", "480"],
   ["T-Mobile USA, Inc.", "310", "260"],
   ["AT&T Wireless", "310", "410"],
 ];
 
-/** A stable 32-bit value of a number and a purpose: the seedless source of all default sandbox data. */
-export function numberHash(phoneNumber: string, purpose: string): number {
-  return createHash("sha1").update(`${purpose}:${phoneNumber}`).digest().readUInt32BE(0);
+/** A stable 32-bit value of a number, a purpose and the seed: the source of all default Lookup data. */
+export function numberHash(seed: string | undefined, phoneNumber: string, purpose: string): number {
+  return createHash("sha1").update(`${seed ?? ""}:${purpose}:${phoneNumber}`).digest().readUInt32BE(0);
 }
 
 function typeOf(ctx: Context, parsed: ParsedNumber): { type: LineType; isTwilioNumber: boolean } {
@@ -96,7 +97,7 @@ export function lineOf(ctx: Context, parsed: ParsedNumber): Line {
   }
   const isUs = parsed.country_code === "US";
   if (type === "mobile" && isUs) {
-    const [name, mcc, mnc] = US_MOBILE_CARRIERS[numberHash(parsed.phone_number, "carrier") % US_MOBILE_CARRIERS.length]!;
+    const [name, mcc, mnc] = US_MOBILE_CARRIERS[numberHash(ctx.seed, parsed.phone_number, "carrier") % US_MOBILE_CARRIERS.length]!;
     return { type, carrier_name: name, mobile_country_code: mcc, mobile_network_code: mnc, isTwilioNumber };
   }
   // outside the mobile networks there is no MCC/MNC (Twilio answers null for them too)

@@ -29,6 +29,8 @@ export interface PackageInput {
   parsed: ParsedNumber;
   line: Line;
   nowMs: number;
+  /** The sandbox's `seed` option. */
+  seed: string | undefined;
   /** Query params of the request (identity_match and reassigned_number inputs). */
   query: Record<string, string | undefined>;
 }
@@ -40,8 +42,8 @@ const LAST_NAMES = ["Rivera", "Chen", "Okafor", "Novak", "Silva", "Haddad", "Kow
 const STREETS = ["Main Street", "Oak Avenue", "Pine Road", "Maple Drive", "Cedar Lane"];
 
 /** The person the sandbox says owns a number: stable per number. */
-export function personOf(phoneNumber: string): { first: string; last: string; street: string; postalCode: string } {
-  const hash = numberHash(phoneNumber, "person");
+export function personOf(seed: string | undefined, phoneNumber: string): { first: string; last: string; street: string; postalCode: string } {
+  const hash = numberHash(seed, phoneNumber, "person");
   return {
     first: FIRST_NAMES[hash % FIRST_NAMES.length]!,
     last: LAST_NAMES[Math.floor(hash / 16) % LAST_NAMES.length]!,
@@ -57,7 +59,7 @@ const carrierOf = (line: Line) => ({ carrier_name: line.carrier_name, mobile_cou
 function callerName(input: PackageInput): Record<string, unknown> {
   if (input.parsed.country_code !== "US") return { caller_name: null, caller_type: null, error_code: NO_COVERAGE };
   if (input.line.isTwilioNumber) return { caller_name: "TWILIO SANDBOX", caller_type: "BUSINESS", error_code: null };
-  const person = personOf(input.parsed.phone_number);
+  const person = personOf(input.seed, input.parsed.phone_number);
   const isBusiness = input.line.type === "tollFree" || input.line.type === "premium" || input.line.type === "sharedCost";
   return isBusiness
     ? { caller_name: `${person.last.toUpperCase()} SUPPLY CO`, caller_type: "BUSINESS", error_code: null }
@@ -79,7 +81,7 @@ function simSwap(input: PackageInput): Record<string, unknown> {
 }
 
 function identityMatch(input: PackageInput): Record<string, unknown> {
-  const person = personOf(input.parsed.phone_number);
+  const person = personOf(input.seed, input.parsed.phone_number);
   const { query } = input;
   // a name compares with the sandbox person of the number; other inputs have no sandbox data
   const compare = (given: string | undefined, known: string) => (given === undefined ? null : given.trim().toLowerCase() === known.toLowerCase() ? "exact_match" : "no_match");
@@ -114,7 +116,7 @@ function reassignedNumber(input: PackageInput): Record<string, unknown> {
 
 function smsPumpingRisk(input: PackageInput): Record<string, unknown> {
   const risky = isRisky(input);
-  const score = risky ? 95 : numberHash(input.parsed.phone_number, "pumping") % 40;
+  const score = risky ? 95 : numberHash(input.seed, input.parsed.phone_number, "pumping") % 40;
   return {
     carrier_risk_category: risky ? "high" : score < 20 ? "low" : "moderate",
     number_blocked: risky,
@@ -128,8 +130,8 @@ function smsPumpingRisk(input: PackageInput): Record<string, unknown> {
 function qualityScore(input: PackageInput): Record<string, unknown> {
   const risky = isRisky(input);
   const category = (score: number) => (score < 34 ? "low" : score < 67 ? "moderate" : "high");
-  const carrier = risky ? 80 : numberHash(input.parsed.phone_number, "carrier-risk") % 30;
-  const disposable = input.line.type === "nonFixedVoip" && !input.line.isTwilioNumber ? 70 : numberHash(input.parsed.phone_number, "disposable") % 30;
+  const carrier = risky ? 80 : numberHash(input.seed, input.parsed.phone_number, "carrier-risk") % 30;
+  const disposable = input.line.type === "nonFixedVoip" && !input.line.isTwilioNumber ? 70 : numberHash(input.seed, input.parsed.phone_number, "disposable") % 30;
   const velocity = risky ? 90 : 0;
   const quality = Math.max(0, 100 - Math.max(carrier, disposable, velocity));
   return {
@@ -149,7 +151,7 @@ function preFill(input: PackageInput): Record<string, unknown> {
   if (input.parsed.country_code !== "US" || !isMobile(input)) {
     return { first_name: null, last_name: null, address_line: null, country_code: null, state: null, postal_code: null, error_code: NO_COVERAGE };
   }
-  const person = personOf(input.parsed.phone_number);
+  const person = personOf(input.seed, input.parsed.phone_number);
   return { first_name: person.first, last_name: person.last, address_line: person.street, country_code: "US", state: "CA", postal_code: person.postalCode, error_code: null };
 }
 
