@@ -298,6 +298,21 @@ describe("the official twilio client", () => {
   });
 });
 
+describe("X-Twilio-Webhook-Enabled through the official client", () => {
+  it("fires onConversationAdded only for the create that sets xTwilioWebhookEnabled", async () => {
+    const receiver = await startReceiver(() => ({ type: "text/plain", body: "" }));
+    try {
+      const client = officialClient();
+      await client.conversations.v1.configuration.webhooks().update({ postWebhookUrl: `${receiver.url}/post`, filters: ["onConversationAdded"] });
+      await client.conversations.v1.conversations.create({ friendlyName: "silent" });
+      const loud = await client.conversations.v1.conversations.create({ friendlyName: "loud", xTwilioWebhookEnabled: "true" });
+      expect(receiver.received.map((r) => [r.params.EventType, r.params.ConversationSid])).toEqual([["onConversationAdded", loud.sid]]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe("flow: an Express app answers an inbound SMS through Conversations", () => {
   let server: Server;
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
