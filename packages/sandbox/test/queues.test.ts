@@ -139,6 +139,30 @@ describe("a caller queued and dequeued by an agent", () => {
     }
   });
 
+  it("ends the bridge after the agent's Dial timeLimit: both calls go on", async () => {
+    const receiver = await startReceiver((request) => {
+      if (request.path === "/incoming") return { body: '<Response><Enqueue action="/after">brief</Enqueue></Response>' };
+      if (request.path === "/after") return { body: "<Response><Say>Call us again</Say></Response>" };
+      return {};
+    });
+    try {
+      await answerWith(`${receiver.url}/incoming`);
+      const callerSid = String((await sandbox.inboundCall({ from: "+15558675310", to: sandbox.phoneNumber })).sid);
+      const agent = await client.calls.create({ to: "+15551230000", from: sandbox.phoneNumber, twiml: '<Response><Dial timeLimit="20"><Queue>brief</Queue></Dial><Say>Limit reached</Say></Response>' });
+      await sandbox.advance(10_000);
+      expect(lines(callerSid)).toContain("Enqueue brief bridged");
+      await sandbox.advance(30_000);
+      expect(receiver.received.find((request) => request.path === "/after")!.params.QueueResult).toBe("bridged");
+      expect(lines(callerSid)).toContain("Say Call us again");
+      expect(lines(agent.sid)).toContain("Say Limit reached");
+      const bridged = sandbox.transcript(agent.sid).find((entry) => entry.status === "bridged")!.at;
+      const ended = sandbox.transcript(agent.sid).find((entry) => entry.status === "completed" && entry.verb === "Dial")!.at;
+      expect(ended - bridged).toBe(20_000);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("makes an agent on an empty queue wait for the next caller, and times out with no-answer", async () => {
     const receiver = await startReceiver((request) => (request.path === "/incoming" ? { body: "<Response><Enqueue>line</Enqueue></Response>" } : {}));
     try {
