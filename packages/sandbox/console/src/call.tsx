@@ -6,11 +6,14 @@ import { useLive } from "./live.js";
 
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const ENDED = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
+const RINGING = new Set(["queued", "initiated", "ringing"]);
 
 interface Transcript {
   sid: string;
   status: string;
   transcript: TranscriptEntry[];
+  /** Set for a call the app placed to this handset. */
+  incomingFrom?: string;
 }
 
 function line(entry: TranscriptEntry): string {
@@ -27,13 +30,16 @@ export function CallScreen({ handset, number }: { handset: string; number: strin
   const [call, setCall] = useState<Transcript | undefined>();
   const [speech, setSpeech] = useState("");
   const [error, setError] = useState("");
-  const refresh = (sid: string) => get<Transcript>(`/calls/${sid}/transcript`).then(setCall, () => undefined);
+  const refresh = (sid: string, incomingFrom = call?.sid === sid ? call.incomingFrom : undefined) =>
+    get<Transcript>(`/calls/${sid}/transcript`).then((t) => setCall({ ...t, incomingFrom }), () => undefined);
   useLive(
     (event) => {
+      // a call the app places to this handset rings here
+      if (event.type === "call.created" && event.to === handset && event.direction !== "inbound" && (!call || ENDED.has(call.status))) void refresh(String(event.sid), String(event.from));
       if (call && event.sid === call.sid && (event.type === "call.transcript" || event.type === "call.status")) void refresh(call.sid);
       if (event.type === "reset") setCall(undefined);
     },
-    [call?.sid],
+    [call?.sid, call?.status, handset],
   );
   const act = async (fn: () => Promise<Transcript | { sid: string }>) => {
     try {
@@ -53,10 +59,21 @@ export function CallScreen({ handset, number }: { handset: string; number: strin
         </button>
         {call && (
           <p role="status">
-            Call {call.sid}: <strong>{call.status}</strong>
+            {call.incomingFrom ? `Incoming call from ${call.incomingFrom}` : "Call"} {call.sid}: <strong>{call.status}</strong>
           </p>
         )}
       </div>
+      {call && RINGING.has(call.status) && call.incomingFrom && (
+        <div class="inline" role="group" aria-label="Incoming call">
+          <button type="button" class="danger" onClick={() => act(() => post<Transcript>(`/calls/${call.sid}/status`, { Status: "busy" }))}>
+            Decline (busy)
+          </button>
+          <button type="button" onClick={() => act(() => post<Transcript>(`/calls/${call.sid}/status`, { Status: "no-answer" }))}>
+            Let it ring (no answer)
+          </button>
+          <span class="muted">Left alone, the handset answers.</span>
+        </div>
+      )}
       {error && <p role="alert" class="error">{error}</p>}
       {call && (
         <>
@@ -65,7 +82,7 @@ export function CallScreen({ handset, number }: { handset: string; number: strin
               <li key={i}>{line(entry)}</li>
             ))}
           </ol>
-          {active && (
+          {active && !RINGING.has(call.status) && (
             <>
               <div class="dialpad" role="group" aria-label="Dial pad">
                 {KEYS.map((key) => (

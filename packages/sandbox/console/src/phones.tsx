@@ -5,6 +5,7 @@ import { get, type Handset, type Info, type OwnedNumber } from "./api.js";
 import { debounce, useLive } from "./live.js";
 import { Thread } from "./thread.js";
 import { CallScreen } from "./call.js";
+import { VerifyCodes } from "./codes.js";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -63,6 +64,7 @@ export function Phones({ info }: { info: Info | undefined }) {
               </select>
             </label>
           </header>
+          <VerifyCodes handset={selected} />
           <Thread handset={selected} number={to} />
           <CallScreen handset={selected} number={to} />
         </section>

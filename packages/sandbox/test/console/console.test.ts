@@ -203,3 +203,63 @@ describe.skipIf(missing !== undefined)("the sandbox console after a sandbox rest
     }
   });
 });
+
+describe.skipIf(missing !== undefined)("the sandbox console on a manual clock", () => {
+  let sandbox: SandboxHandle;
+  let browser: Browser;
+  let watched: WatchedPage | undefined;
+  const auth = () => `Basic ${Buffer.from(`${sandbox.accountSid}:${sandbox.authToken}`).toString("base64")}`;
+  const rest = async (path: string, params: Record<string, string>) => {
+    const response = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { Authorization: auth(), "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params) });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { sid: string };
+  };
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    sandbox = await startSandbox({ clock: "manual" });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+  afterEach(async () => {
+    if (!watched) return;
+    const { page, requests, errors } = watched;
+    watched = undefined;
+    await page.context().close();
+    expect(requests.filter((url) => !url.startsWith(`${sandbox.url}/`))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  async function openHandset() {
+    sandbox.sandbox.reset();
+    watched = await openPage(browser);
+    const { page } = watched;
+    await page.goto(`${sandbox.url}/`);
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+    await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
+    await page.getByRole("button", { name: "Add handset" }).click();
+    return page;
+  }
+
+  it("rings the handset when the app calls it, and declining ends the call busy", async () => {
+    const page = await openHandset();
+    const call = await rest(`/api/2010-04-01/Accounts/${sandbox.accountSid}/Calls.json`, { To: HANDSET, From: sandbox.phoneNumber, Twiml: "<Response><Say>Your table is ready</Say></Response>" });
+    await page.getByRole("status").filter({ hasText: `Incoming call from ${sandbox.phoneNumber}` }).waitFor();
+    await page.getByRole("group", { name: "Incoming call" }).getByRole("button", { name: "Decline (busy)" }).click();
+    await page.getByRole("status").filter({ hasText: "busy" }).waitFor();
+    const twilio = await sandbox.client();
+    expect((await twilio.calls.fetch({ Sid: call.sid })).status).toBe("busy");
+  });
+
+  it("shows a Verify code sent to the handset as a text message", async () => {
+    const page = await openHandset();
+    const service = await rest("/verify/v2/Services", { FriendlyName: "Owl Shop" });
+    await rest(`/verify/v2/Services/${service.sid}/Verifications`, { To: HANDSET, Channel: "sms" });
+    const code = sandbox.verificationCode(HANDSET);
+    expect(code).toMatch(/^\d{4,10}$/);
+    await page.getByRole("list", { name: "Verification codes" }).getByRole("listitem", { name: `Verification code ${code}` }).waitFor();
+  });
+});
