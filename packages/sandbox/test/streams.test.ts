@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { verifyTwilioSignature } from "@twilio-kit/webhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
+import fc from "fast-check";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
+import { linearToMulaw, SILENCE_FRAME, toneFrame } from "../src/voice/streams/mulaw.js";
 import { startReceiver } from "./helpers.js";
 
 type Message = Record<string, any>;
@@ -256,5 +258,21 @@ describe("<Start><Stream>: a unidirectional stream beside the TwiML", () => {
     const sid = await call(`<Response><Start><Stream url="http://example.com/not-a-socket"/></Start><Say>Hi.</Say></Response>`);
     expect(sandbox.transcript(sid)[0]).toMatchObject({ verb: "Stream", note: expect.stringContaining("skipped") });
     expect(alertCodes()).toContain("11100");
+  });
+});
+
+describe("the μ-law audio of media frames", () => {
+  it("encodes G.711 μ-law: silence 0xFF, full scale 0x80 and 0x00, opposite samples differing only in the sign bit", () => {
+    expect(linearToMulaw(0)).toBe(0xff);
+    expect(linearToMulaw(32767)).toBe(0x80);
+    expect(linearToMulaw(-32768)).toBe(0x00);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 32767 }), (sample) => (linearToMulaw(sample) ^ linearToMulaw(-sample)) === 0x80));
+  });
+
+  it("makes 160-byte frames: silence is all 0xFF, the tone is not", () => {
+    expect(Buffer.from(SILENCE_FRAME, "base64")).toEqual(Buffer.alloc(160, 0xff));
+    const tone = Buffer.from(toneFrame(1), "base64");
+    expect(tone).toHaveLength(160);
+    expect(new Set(tone).size).toBeGreaterThan(10);
   });
 });

@@ -10,18 +10,13 @@ import { raiseAlert } from "../../outbound/alerts.js";
 import type { CallDoc } from "../call.js";
 import { words } from "../interpreter.js";
 import { addSession, hear, removeSession, type StreamSession } from "./registry.js";
+import { createTurns, createVoice, MAX_UTTERANCE_CHARS, WORDS_PER_SEC } from "./relay-voice.js";
 import { closeSocket, dial, emitExchange, parseMessage, sendMessage, type SocketOwner } from "./socket.js";
 
 /** "ConversationRelay: Invalid Message Received": the message is dropped, the session goes on. */
 export const RELAY_INVALID_MESSAGE = 64107;
-/** Real milliseconds the sandbox waits for the app's answer to `setup` or a prompt before moving on. */
-export const RELAY_REPLY_TIMEOUT_MS = 1_000;
-/** Words the synthetic voice speaks per second (the same rate as `<Say>`). */
-const WORDS_PER_SEC = 2.5;
 /** A `<Play>` from the app lasts this long per loop on the virtual clock. */
 const PLAY_SEC = 5;
-/** An utterance longer than this (no `last` yet) is written to the transcript and started afresh. */
-const MAX_UTTERANCE_CHARS = 10_000;
 
 /** What `<ConversationRelay>` asked for (the attributes the sandbox acts on). */
 export interface RelayOptions {
@@ -44,12 +39,6 @@ export interface RelayEnd {
   durationSec: number;
   handoffData?: string;
   error?: string;
-}
-
-/** Whether an interruptible setting lets this kind of input cut the agent off. */
-export function allowsInterrupt(setting: string, by: "speech" | "dtmf"): boolean {
-  const value = setting.toLowerCase();
-  return value === "any" || value === "true" || value === by;
 }
 
 /**
@@ -75,66 +64,21 @@ export async function openRelay(ctx: Context, doc: CallDoc, options: RelayOption
   return session.session;
 }
 
-/** The agent's current utterance on the virtual clock. */
-interface Speaking {
-  text: string;
-  startMs: number;
-  untilMs: number;
-  interruptible: string;
-}
-
+/** The session over one open socket: its state, the app's messages, and what the call may ask of it. */
 function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, owner: SocketOwner, socket: WebSocket, onEnded: (end: RelayEnd) => Promise<void>) {
   const startedMs = ctx.clock.now();
   const language = { tts: options.ttsLanguage, transcription: options.transcriptionLanguage };
-  let speaking: Speaking | undefined;
   let tokens: string[] = [];
-  let waiters: Array<() => void> = [];
   let isOver = false;
   const send = (message: Record<string, unknown>) => sendMessage(ctx, owner, socket, message);
-  const turnTaken = () => {
-    const done = waiters;
-    waiters = [];
-    for (const resolve of done) resolve();
-  };
-  /** Resolves at the app's next turn-ending message, its close, or after the timeout. */
-  const nextTurn = () =>
-    new Promise<void>((resolve) => {
-      if (isOver) return resolve();
-      const timer = setTimeout(resolve, RELAY_REPLY_TIMEOUT_MS);
-      timer.unref?.();
-      waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  /** Queues speech (or a play) behind whatever the agent is still saying. */
-  const say = (text: string, seconds: number, interruptible: string) => {
-    const nowMs = ctx.clock.now();
-    if (speaking && speaking.untilMs > nowMs) {
-      // the words heard so far are what an interrupt reports: keep a bounded prefix
-      if (speaking.text.length < MAX_UTTERANCE_CHARS) speaking.text += text;
-      speaking.untilMs += seconds * 1000;
-    } else {
-      speaking = { text, startMs: nowMs, untilMs: nowMs + seconds * 1000, interruptible };
-    }
-  };
-  /** Cuts the agent off if it is speaking and the setting allows; false when it may not be interrupted. */
-  const interrupt = (by: "speech" | "dtmf"): boolean => {
-    const nowMs = ctx.clock.now();
-    if (!speaking || speaking.untilMs <= nowMs) return true;
-    if (!allowsInterrupt(speaking.interruptible, by)) return false;
-    const elapsedMs = nowMs - speaking.startMs;
-    const heardWords = speaking.text.trim().split(/\s+/).slice(0, Math.floor((elapsedMs / 1000) * WORDS_PER_SEC));
-    const utteranceUntilInterrupt = heardWords.join(" ");
-    send({ type: "interrupt", utteranceUntilInterrupt, durationUntilInterruptMs: elapsedMs });
-    hear(ctx, doc.sid, { verb: "ConversationRelay", note: "interrupted", text: utteranceUntilInterrupt });
-    speaking = undefined;
-    return true;
-  };
+  const turns = createTurns();
+  const voice = createVoice(ctx, doc.sid, send);
+  const { say, interrupt } = voice;
+  const turnTaken = () => turns.taken();
   const end = async (result: Omit<RelayEnd, "sessionId" | "durationSec">, reason: string) => {
     if (isOver) return;
     isOver = true;
-    turnTaken();
+    turns.close();
     removeSession(ctx, doc.sid, session);
     closeSocket(socket);
     const durationSec = Math.round((ctx.clock.now() - startedMs) / 1000);
@@ -162,7 +106,7 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
         return true;
       }
       hear(ctx, doc.sid, { verb: "ConversationRelay", speech: text });
-      const turn = nextTurn();
+      const turn = turns.next();
       send({ type: "prompt", voicePrompt: text, lang: language.transcription, last: true });
       await turn;
       return true;
@@ -179,7 +123,7 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
     },
     drop() {
       isOver = true;
-      turnTaken();
+      turns.close();
       removeSession(ctx, doc.sid, session);
       socket.terminate();
     },
@@ -192,7 +136,7 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
     session,
     /** Sends `setup`, speaks the welcome greeting, and without one waits for the app's first turn. */
     async begin() {
-      const turn = nextTurn();
+      const turn = turns.next();
       send({
         type: "setup",
         sessionId: owner.sid,
