@@ -5,9 +5,9 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { machineMarkdown } from "./machine.mjs";
+import { machineMarkdown, median, min, rawRuns, trackLoad } from "./machine.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
@@ -33,7 +33,7 @@ if (!existsSync(TWILIO_BIN)) {
 }
 const hasTwilioCli = existsSync(TWILIO_BIN);
 
-const loadAtStart = loadavg();
+const endLoad = trackLoad();
 const home = mkdtempSync(join(tmpdir(), "twk-bench-"));
 const baseEnv = {
   PATH: process.env.PATH,
@@ -68,8 +68,6 @@ async function rssMiB(cmd, args, env) {
   return Number.isFinite(best) ? best / 1024 : null;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const min = (xs) => Math.min(...xs);
 
 /** Runs every case RUNS times, interleaved round by round so load spikes hit all cases alike. */
 async function measure(cases) {
@@ -84,7 +82,7 @@ async function measure(cases) {
   const results = [];
   for (const c of cases) {
     const rss = c.rss ? await rssMiB(c.cmd, c.args, c.env ?? baseEnv) : null;
-    results.push({ ...c, median: median(times.get(c.label)), min: min(times.get(c.label)), rss });
+    results.push({ ...c, runs: times.get(c.label), median: median(times.get(c.label)), min: min(times.get(c.label)), rss });
   }
   return results;
 }
@@ -173,26 +171,25 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const lines = [
   "# twk vs twilio-cli",
   "",
-  machineMarkdown(),
-  `Load average (1/5/15 min): ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" / ")} at the end.`,
+  machineMarkdown(endLoad),
   "",
   `Runs: ${RUNS} per case, interleaved; wall time of the whole process (spawn to exit); peak RSS via GNU time (best of 3).`,
-  "On a shared 2-core machine medians move by ±30 % between runs; compare rows of one run, and mins.",
+  "The machine is shared: compare rows of one run (the raw runs show the spread), and mins.",
   twilioCliNote ? `\n${twilioCliNote}\n` : `twilio-cli ${TWILIO_CLI_VERSION} from npm (bench/.tmp), update check disabled.`,
   "",
   "## Startup and help",
   "",
-  "| command | median | min | × node -e 0 (median) | peak RSS |",
-  "|---|---|---|---|---|",
-  ...startup.map((r) => `| \`${r.label}\` | ${fmt(r.median)} | ${fmt(r.min)} | ${(r.median / baseline).toFixed(2)} | ${r.rss === null ? "n/a" : `${r.rss.toFixed(1)} MiB`} |`),
+  "| command | median | min | × node -e 0 (median) | peak RSS | raw runs (ms) |",
+  "|---|---|---|---|---|---|",
+  ...startup.map((r) => `| \`${r.label}\` | ${fmt(r.median)} | ${fmt(r.min)} | ${(r.median / baseline).toFixed(2)} | ${r.rss === null ? "n/a" : `${r.rss.toFixed(1)} MiB`} | ${rawRuns(r.runs, 0)} |`),
   "",
   "Targets: `twk --version` and `twk --help` ≤ 1.5× `node -e 0` and ≤ 60 MiB; a command's `--help` ≤ 0.15 s.",
   "",
   "## One API call (local server on 127.0.0.1)",
   "",
-  "| command | median | min | overhead over curl (median) | peak RSS |",
-  "|---|---|---|---|---|",
-  ...api.map((r) => `| \`${r.label}\` | ${fmt(r.median)} | ${fmt(r.min)} | ${r.label.startsWith("curl") ? "—" : fmt(r.median - curl)} | ${r.rss === null ? "n/a" : `${r.rss.toFixed(1)} MiB`} |`),
+  "| command | median | min | overhead over curl (median) | peak RSS | raw runs (ms) |",
+  "|---|---|---|---|---|---|",
+  ...api.map((r) => `| \`${r.label}\` | ${fmt(r.median)} | ${fmt(r.min)} | ${r.label.startsWith("curl") ? "—" : fmt(r.median - curl)} | ${r.rss === null ? "n/a" : `${r.rss.toFixed(1)} MiB`} | ${rawRuns(r.runs, 0)} |`),
   "",
   "twilio-cli cannot be pointed at a local server (it has no base-URL setting), so it is not in this table;",
   "the issue measured 0.9 s of overhead for it. Target for twk: ≤ 0.15 s over curl.",

@@ -7,9 +7,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { machineMarkdown, median, percentile, trackLoad } from "./machine.mjs";
 
 const root = new URL("..", import.meta.url);
 const { values } = parseArgs({
@@ -120,8 +121,7 @@ async function load(port, path, body, total, connections) {
   await Promise.all(Array.from({ length: connections }, worker));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
+  const pct = (p) => Math.round(percentile(latencies, p) * 10) / 10;
   return { requests: sent, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(sent / seconds), statuses, p50: pct(50), p99: pct(99) };
 }
 
@@ -216,25 +216,7 @@ async function benchPrism() {
   return { ...result, startMs, idleRss, rss, version };
 }
 
-function machine() {
-  const cpu = cpus()[0]?.model ?? "unknown";
-  let date = new Date().toISOString();
-  try {
-    date = execFileSync("date", ["-u"], { encoding: "utf8" }).trim();
-  } catch {
-    // keep the ISO date
-  }
-  // this machine is shared with other work: the load average says how busy it was
-  let load = "unknown";
-  try {
-    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {
-    // not Linux
-  }
-  return { date, nproc: cpus().length, cpu, node: process.version, load };
-}
-
-const env = machine();
+const endLoad = trackLoad();
 // each run starts a fresh sandbox on a new database; the table shows the median run by creates/s
 const runs = [];
 for (let i = 1; i <= REPEAT; i++) {
@@ -242,7 +224,9 @@ for (let i = 1; i <= REPEAT; i++) {
   runs.push(await benchSandbox());
   console.log(runs.at(-1));
 }
-const sandbox = [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((runs.length - 1) / 2)];
+// the median run by creates/s (its latencies and RSS come with it)
+const medianRate = median(runs.map((r) => r.perSecond));
+const sandbox = runs.find((r) => r.perSecond === medianRate);
 console.log("baseline: bare node:http server…");
 const baseline = await benchBaseline();
 console.log(baseline);
@@ -263,11 +247,7 @@ const markdown = `# Sandbox benchmark
 form-encoded, Basic auth) over ${CONNECTIONS} keep-alive connections from one Node client process, server in
 another process, both on this machine, 127.0.0.1 only.
 
-- Date: ${env.date}
-- Machine: ${env.nproc} cores, ${env.cpu}
-- Node: ${env.node}
-- Load average (1/5/15 min) at the start: ${env.load}; at the end: ${machine().load}
-
+${machineMarkdown(endLoad)}
 | server | creates/s | p50 / p99 ms | start ms | idle RSS MiB | RSS after MiB | notes |
 | --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${row("@twilio-kit/sandbox (SQLite file, WAL, real clock)", sandbox, `${sandbox.requests.toLocaleString("en-US")} messages in ${sandbox.seconds} s; statuses:`)}
