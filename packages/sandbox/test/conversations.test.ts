@@ -425,9 +425,13 @@ describe("pre-event hooks, conversation webhooks and autocreation", () => {
     });
     expect(config.auto_creation).toMatchObject({ enabled: true, type: "webhook", webhook_filters: ["onParticipantAdded", "onMessageAdded"] });
     expect((await ok("GET", "/v1/Configuration/Addresses", "/v1/Configuration/Addresses", 200)).address_configurations).toHaveLength(1);
+    await ok("POST", "/v1/Configuration/Webhooks", "/v1/Configuration/Webhooks", 200, { PostWebhookUrl: `${receiver.url}/service`, Filters: "onConversationAdded" });
     await control(sandbox.url, "POST", "/messages/inbound", { From: HANDSET, To: sandbox.phoneNumber, Body: "First contact" });
     const [conversation] = (await ok("GET", "/v1/Conversations", "/v1/Conversations", 200)).conversations;
     expect(conversation).toBeDefined();
+    const opened = receiver.received.filter((r) => r.path === "/service");
+    expect(opened.map((r) => r.params)).toEqual([expect.objectContaining({ EventType: "onConversationAdded", Source: "SMS", ConversationSid: conversation.sid, "MessagingBinding.Address": HANDSET, "MessagingBinding.ProxyAddress": sandbox.phoneNumber })]);
+    receiver.received.splice(0, receiver.received.length, ...receiver.received.filter((r) => r.path !== "/service"));
     const participants = (await ok("GET", "/v1/Conversations/{ConversationSid}/Participants", `/v1/Conversations/${conversation.sid}/Participants`, 200)).participants;
     expect(participants.map((p: { messaging_binding: unknown }) => p.messaging_binding)).toEqual([{ type: "sms", address: HANDSET, proxy_address: sandbox.phoneNumber }]);
     expect(receiver.received.map((r) => r.params.EventType)).toEqual(["onParticipantAdded", "onMessageAdded"]);

@@ -1,6 +1,6 @@
-// Conversations v1: Services, webhook configuration, and Conversations (create/list/fetch/update/delete)
-// on both route families: `/v1/Conversations` (the account's default service) and
-// `/v1/Services/{ChatServiceSid}/Conversations`.
+// Conversations v1: Conversations (create/list/fetch/update/delete) on both route families,
+// `/v1/Conversations` (the account's default service) and `/v1/Services/{ChatServiceSid}/Conversations`,
+// and the request helpers every Conversations handler shares.
 import { assertAccess } from "../accounts/auth.js";
 import type { Context } from "../engine/context.js";
 import { pageOf } from "../engine/context.js";
@@ -9,22 +9,17 @@ import { badRequest, INVALID_PARAMETER, SandboxHttpError } from "../http/errors.
 import type { Handler, HandlerRequest } from "../http/handler.js";
 import {
   conversationKeys,
-  createService,
-  defaultService,
   loadConversation,
   ORIGIN,
   saveConversation,
-  saveService,
   serviceFor,
-  setDefaultService,
   settleConversation,
   wireConversation,
-  wireService,
   type ConversationDoc,
   type ConversationState,
   type ConvServiceDoc,
 } from "./model.js";
-import { applyWebhookParams, conversationParams, runPreEvent, sendPostEvent, wireAccountWebhooks, wireServiceWebhooks } from "./webhooks.js";
+import { conversationParams, runPreEvent, sendPostEvent } from "./webhooks.js";
 
 const STATES: readonly ConversationState[] = ["inactive", "active", "closed"];
 const MAX_TEXT = 256;
@@ -122,89 +117,8 @@ function applyConversationParams(request: HandlerRequest, doc: ConversationDoc):
   }
 }
 
-export const conversationServiceHandlers: Record<string, Handler> = {
-  CreateService({ ctx, params, principal }) {
-    const account = assertAccess(ctx, principal, principal.accountSid);
-    const friendlyName = textParam(params, "FriendlyName");
-    if (friendlyName === undefined || friendlyName === "") throw badRequest(INVALID_PARAMETER, "Missing required parameter FriendlyName in the post body");
-    return { status: 201, body: wireService(createService(ctx, account.sid, friendlyName)) };
-  },
-  ListService({ ctx, params, principal }) {
-    const account = assertAccess(ctx, principal, principal.accountSid);
-    defaultService(ctx, account.sid);
-    const body = pageOf(ctx.store, params, {
-      kind: "conv_service",
-      path: "/v1/Services",
-      listKey: "services",
-      filters: {},
-      query: { accountSid: account.sid, order: "asc" },
-      envelope: "meta",
-      origin: ORIGIN,
-      map: (doc) => wireService(doc as never),
-    });
-    return { status: 200, body };
-  },
-  FetchService(request) {
-    return { status: 200, body: wireService(serviceFor(request.ctx, assertAccess(request.ctx, request.principal, request.principal.accountSid).sid, request.path.Sid!)) };
-  },
-  DeleteService(request) {
-    const { ctx } = request;
-    const service = serviceFor(ctx, assertAccess(ctx, request.principal, request.principal.accountSid).sid, request.path.Sid!);
-    if (service.sid === defaultService(ctx, service.account_sid).sid) throw badRequest(INVALID_PARAMETER, "The default Conversation Service cannot be deleted");
-    ctx.store.transaction(() => {
-      for (const { doc } of ctx.store.list<ConversationDoc>("conversation", { parentSid: service.sid, limit: 10_000, order: "asc" })) deleteConversation(request, doc);
-      ctx.store.remove("conv_service", service.sid);
-    });
-    return { status: 204 };
-  },
-  FetchConfiguration(request) {
-    const service = serviceOf(request);
-    return { status: 200, body: wireConfiguration(service) };
-  },
-  UpdateConfiguration(request) {
-    const { ctx, params } = request;
-    const service = serviceOf(request);
-    const serviceSid = first(params, "DefaultChatServiceSid");
-    // the default service is where `/v1/Conversations` and friends live
-    const next = serviceSid === undefined ? service : serviceFor(ctx, service.account_sid, serviceSid);
-    setDefaultService(ctx, next);
-    return { status: 200, body: wireConfiguration(next) };
-  },
-  FetchConfigurationWebhook(request) {
-    return { status: 200, body: wireAccountWebhooks(serviceOf(request)) };
-  },
-  UpdateConfigurationWebhook(request) {
-    const service = serviceOf(request);
-    applyWebhookParams(service._webhooks, request.params);
-    saveService(request.ctx, service);
-    return { status: 200, body: wireAccountWebhooks(service) };
-  },
-  FetchServiceWebhookConfiguration(request) {
-    return { status: 200, body: wireServiceWebhooks(serviceOf(request)) };
-  },
-  UpdateServiceWebhookConfiguration(request) {
-    const service = serviceOf(request);
-    applyWebhookParams(service._webhooks, request.params);
-    saveService(request.ctx, service);
-    return { status: 200, body: wireServiceWebhooks(service) };
-  },
-};
-
-/** The account's Conversations configuration (`/v1/Configuration`); timers have no account default here. */
-function wireConfiguration(service: ConvServiceDoc): Record<string, unknown> {
-  return {
-    account_sid: service.account_sid,
-    default_chat_service_sid: service.sid,
-    default_messaging_service_sid: null,
-    default_inactive_timer: null,
-    default_closed_timer: null,
-    url: `${ORIGIN}/v1/Configuration`,
-    links: { service: `${ORIGIN}/v1/Services/${service.sid}/Configuration`, webhooks: `${ORIGIN}/v1/Configuration/Webhooks` },
-  };
-}
-
 /** Removes a conversation with its participants and messages. */
-function deleteConversation(request: HandlerRequest, doc: ConversationDoc): void {
+export function deleteConversation(request: HandlerRequest, doc: ConversationDoc): void {
   const { ctx } = request;
   ctx.store.remove("conversation", doc.sid);
   ctx.store.removeChildren("conv_participant", doc.sid);

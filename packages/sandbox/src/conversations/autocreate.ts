@@ -46,7 +46,8 @@ export async function autoCreateConversation(ctx: Context, config: AddressDoc, s
   });
   ctx.events.emit({ type: "conversation.created", at: ctx.clock.now(), sid: conversation.sid, serviceSid: service.sid, accountSid: conversation.account_sid, autoCreatedBy: config.sid });
   const deliveries = [
-    ...(await sendPostEvent(ctx, service, "onConversationAdded", "SMS", conversation.sid, conversationParams(conversation), conversation)),
+    // an autocreated conversation's event names the binding that opened it
+    ...(await sendPostEvent(ctx, service, "onConversationAdded", "SMS", conversation.sid, { ...conversationParams(conversation), "MessagingBinding.Address": sms.from, "MessagingBinding.ProxyAddress": sms.to }, conversation)),
     ...(await sendPostEvent(ctx, service, "onParticipantAdded", "SMS", participant.sid, participantParams(participant), conversation)),
   ];
   return { service, conversation, deliveries };

@@ -3,11 +3,12 @@
 // the path's ChatServiceSid selects the service, and the answer's URLs follow the route used.
 import type { Handler } from "../http/handler.js";
 import { addressHandlers } from "./addresses-api.js";
-import { conversationHandlers, conversationServiceHandlers } from "./api.js";
+import { conversationHandlers } from "./api.js";
 import { conversationMessageHandlers } from "./messages-api.js";
 import { participantHandlers } from "./participants-api.js";
 import { receiptHandlers } from "./receipts-api.js";
 import { scopedWebhookHandlers } from "./scoped-webhooks-api.js";
+import { conversationServiceHandlers } from "./services-api.js";
 import { userRoleHandlers } from "./users-roles-api.js";
 
 const unscoped: Record<string, Handler> = { ...conversationHandlers, ...participantHandlers, ...conversationMessageHandlers, ...scopedWebhookHandlers, ...receiptHandlers };
