@@ -1,11 +1,13 @@
 // Lookup v2 through real HTTP and the official twilio client: validation from libphonenumber-js,
 // deterministic line type / carrier / caller name data, and SMS refused to landlines (21614).
+import fc from "fast-check";
 import twilio from "twilio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadSpec } from "@twilio-kit/openapi/load";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
 import { LINE_TYPE_MAGIC } from "../src/lookup/line-type.js";
 import { LOOKUP_FIELDS } from "../src/lookup/packages.js";
+import { parseNumber } from "../src/lookup/parse.js";
 import { api } from "./helpers.js";
 import { schemaProblems } from "./schema.js";
 
@@ -108,6 +110,40 @@ describe("validation", () => {
   it("needs credentials", async () => {
     const response = await api(sandbox.url, "GET", "/lookups/v2/PhoneNumbers/+14159929960", { user: sandbox.accountSid, password: "wrong" });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("parseNumber (property tests)", () => {
+  const ERRORS = ["TOO_SHORT", "TOO_LONG", "INVALID_BUT_POSSIBLE", "INVALID_COUNTRY_CODE", "INVALID_LENGTH", "NOT_A_NUMBER"];
+
+  it("never throws, and answers either valid with no errors or invalid with exactly one known error", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^\+?[0-9 ()-]{0,20}$/)), fc.option(fc.constantFrom("US", "GB", "DE", "FR", "ZZ", "us", ""), { nil: undefined }), (input, country) => {
+        const parsed = parseNumber(input, country);
+        if (parsed.valid) {
+          expect(parsed.validation_errors).toEqual([]);
+          expect(parsed.phone_number).toMatch(/^\+[1-9]\d{6,14}$/);
+          expect(parsed.phone_number.startsWith(`+${parsed.calling_country_code}`)).toBe(true);
+        } else {
+          expect(parsed.validation_errors).toHaveLength(1);
+          expect(ERRORS).toContain(parsed.validation_errors[0]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reads a valid number the same in E.164 and in national format with its country", () => {
+    const samples = ["+14159929960", "+442071838750", "+447400123456", "+4915112345678", "+33612345678", "+61412345678"];
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), (e164) => {
+        const international = parseNumber(e164);
+        expect(international.valid).toBe(true);
+        const national = parseNumber(international.national_format!, international.country_code!);
+        expect(national.phone_number).toBe(e164);
+        expect(national.valid).toBe(true);
+      }),
+    );
   });
 });
 
