@@ -1,8 +1,9 @@
 // Account and clock: credentials to copy (the token hidden until revealed), the numbers and their
-// webhook URLs, the virtual clock, and reset behind a confirmation.
+// webhook URLs (editable), the virtual clock, and reset behind a confirmation.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { get, post, type Info, type OwnedNumber } from "./api.js";
 import { useLive } from "./live.js";
+import { NumberRow } from "./number-row.js";
 
 const STEPS: Array<{ label: string; ms: number }> = [
   { label: "1 second", ms: 1_000 },
@@ -79,17 +80,14 @@ export function Account({ info, onChange }: { info: Info | undefined; onChange: 
               <th scope="col">Number</th>
               <th scope="col">SmsUrl</th>
               <th scope="col">VoiceUrl</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {numbers.map((n) => (
-              <tr key={n.sid}>
-                <th scope="row" class="mono">
-                  {n.phoneNumber}
-                </th>
-                <td class="mono">{n.smsUrl || "—"}</td>
-                <td class="mono">{n.voiceUrl || "—"}</td>
-              </tr>
+              <NumberRow key={n.sid} info={info} number={n} onSaved={() => void load()} />
             ))}
           </tbody>
         </table>

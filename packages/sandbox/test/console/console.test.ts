@@ -254,6 +254,25 @@ describe.skipIf(missing !== undefined)("the sandbox console on a manual clock", 
     expect((await twilio.calls.fetch({ Sid: call.sid })).status).toBe("busy");
   });
 
+  it("edits a number's webhook URLs through the REST API and refuses a URL that is not http(s)", async () => {
+    sandbox.sandbox.reset();
+    watched = await openPage(browser);
+    const { page } = watched;
+    await page.goto(`${sandbox.url}/#account`);
+    await page.getByRole("button", { name: `Edit webhooks of ${sandbox.phoneNumber}` }).click();
+    const form = page.getByRole("form", { name: `Webhooks of ${sandbox.phoneNumber}` });
+    await form.getByRole("textbox", { name: "SmsUrl" }).fill("ftp://example.test/sms");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByRole("alert").filter({ hasText: "SmsUrl must be an http:// or https:// URL" }).waitFor();
+    await form.getByRole("textbox", { name: "SmsUrl" }).fill("http://127.0.0.1:9/sms");
+    await form.getByRole("textbox", { name: "VoiceUrl" }).fill("http://127.0.0.1:9/voice");
+    await form.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "http://127.0.0.1:9/sms" }).waitFor();
+    const twilio = await sandbox.client();
+    const listed = await twilio.incomingPhoneNumbers.list({ PhoneNumber: sandbox.phoneNumber });
+    expect(listed.incoming_phone_numbers?.[0]).toMatchObject({ sms_url: "http://127.0.0.1:9/sms", voice_url: "http://127.0.0.1:9/voice" });
+  });
+
   it("shows a Verify code sent to the handset as a text message", async () => {
     const page = await openHandset();
     const service = await rest("/verify/v2/Services", { FriendlyName: "Owl Shop" });
