@@ -154,6 +154,16 @@ describe("release rehearsal", () => {
     expect([...urls][0]).toMatch(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
   });
 
+  it("ships the repository's MIT LICENSE, byte for byte, in every tarball", () => {
+    const license = readFileSync(join(clone.dir, "LICENSE"), "utf8");
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} twilio-kit contributors\n/);
+    for (const { pkg, tarball } of packed.values()) {
+      const entries = run("tar", ["-tzf", tarball], tmpdir()).split("\n");
+      expect({ name: pkg.name, hasLicense: entries.includes("package/LICENSE") }).toEqual({ name: pkg.name, hasLicense: true });
+      expect(run("tar", ["-xzOf", tarball, "package/LICENSE"], tmpdir()), pkg.name).toBe(license);
+    }
+  });
+
   it("installs the tarballs into a project outside the workspace, where every export loads from ESM and CJS", () => {
     for (const { manifest } of packed.values()) {
       expect(existsSync(join(consumer, "node_modules", manifest.name, "package.json")), manifest.name).toBe(true);
