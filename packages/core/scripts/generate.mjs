@@ -106,16 +106,26 @@ ${routeLines.join("\n")}
  */
 function renderSpecData(name, operations) {
   // Rows that say nothing beyond the defaults are left out: the table is data the bundle carries.
-  const table = Object.fromEntries(operations.map((op) => [op.route, runtimeRow(op)]).filter(([, row]) => Object.keys(row).length));
   const packed = packFacade(buildFacade(name, operations));
+  // Rows are keyed like facade leaves ("POST 12": the 13th path) instead of by the whole route string,
+  // which the path list already holds: a third of the v2010 data. unpackRows restores route keys.
+  const fullPaths = packed.paths.map((path) => (path.startsWith("~") ? packed.prefix + path.slice(1) : path));
+  const leafOf = new Map(fullPaths.map((path, i) => [path, i]));
+  const rows = Object.fromEntries(
+    operations
+      .map((op) => [`${op.method} ${leafOf.get(op.route.slice(op.route.indexOf(" ") + 1))}`, runtimeRow(op)])
+      .filter(([, row]) => Object.keys(row).length),
+  );
+  if (Object.keys(rows).some((key) => key.endsWith(" undefined"))) throw new Error(`${name}: an operation's path is not in its facade`);
   return `${HEADER}import type { PackedFacade } from "../../facade.js";
 import type { OperationTable } from "../../operations.js";
-
-/** Operation table of the ${name} spec: data only, read by the generic runtime. */
-export const operationTable: OperationTable = ${JSON.stringify(table)};
+import { unpackRows } from "../../unpack-rows.js";
 
 /** Facade of the ${name} spec, packed: resource → verb → "METHOD index" into its path list. */
 export const facadeTree: PackedFacade = ${JSON.stringify(packed)};
+
+/** Operation table of the ${name} spec by route: data only, read by the generic runtime. */
+export const operationTable: OperationTable = unpackRows(facadeTree, ${JSON.stringify(rows)});
 `;
 }
 

@@ -4,6 +4,7 @@ import { operationTable } from "../src/generated/data/api-v2010.js";
 import { decodeLeaf } from "../src/facade.js";
 import { describeOperation } from "../src/index.js";
 import { parseRoute } from "../src/operations.js";
+import { unpackRows } from "../src/unpack-rows.js";
 
 describe("describeOperation", () => {
   it("spells out a generated row with full names", () => {
@@ -40,5 +41,21 @@ describe("parseRoute", () => {
     expect(() => parseRoute("GET")).toThrow(/invalid route "GET"/);
     expect(() => parseRoute("GET /verify")).toThrow(/no domain segment/);
     expect(parseRoute("GET /verify/v2/Services")).toEqual({ method: "GET", domain: "verify", path: "/v2/Services" });
+  });
+});
+
+describe("unpackRows", () => {
+  const facade = { prefix: "/verify/v2", paths: ["~/Services", "/verify/v2/Services/{Sid}", "/other/v1/Things"], tree: {} };
+
+  it("keys rows by route, expanding the ~ prefix", () => {
+    expect(unpackRows(facade, { "GET 0": { l: "services" }, "POST 2": { c: "application/json" } })).toEqual({
+      "GET /verify/v2/Services": { l: "services" },
+      "POST /other/v1/Things": { c: "application/json" },
+    });
+  });
+
+  it("rejects a key that points at no path", () => {
+    expect(() => unpackRows(facade, { "GET 9": {} })).toThrow(/malformed operation row key "GET 9"/);
+    expect(() => unpackRows(facade, { GET: {} })).toThrow(TypeError);
   });
 });
