@@ -1,12 +1,12 @@
 // `twk sms segments`: the breakdown as printed, -o json as @twilio-kit/core/segments returns it, the
 // inputs (argument, stdin, --file) and their errors, and colour only on a terminal.
-import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { segments } from "@twilio-kit/core/segments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/exit-codes.js";
-import { TWK, runTwk, tempHome, type TempHome } from "./helpers/run-twk.js";
+import { runTwk, tempHome, type TempHome } from "./helpers/run-twk.js";
+import { hasScript, runInTty } from "./helpers/tty.js";
 
 let home: TempHome;
 beforeAll(() => {
@@ -117,27 +117,6 @@ describe("twk sms segments", () => {
   });
 });
 
-// A pseudo-terminal through util-linux `script`, as tty.test.ts does; skipped where it is missing.
-function hasScript(): boolean {
-  try {
-    execFileSync("script", ["-q", "-e", "-c", "true", "/dev/null"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function runInTty(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-q", "-e", "-c", [process.execPath, TWK, ...args].map(quote).join(" "), "/dev/null"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", () => resolve(output.replace(/\r\n/g, "\n")));
-  });
-}
-
 describe.runIf(hasScript())("twk sms segments on a terminal", () => {
   const ttyEnv = () => {
     const env: NodeJS.ProcessEnv = { ...home.env, TERM: "xterm" };
@@ -146,17 +125,17 @@ describe.runIf(hasScript())("twk sms segments on a terminal", () => {
   };
 
   it("highlights each non-GSM character of the body", async () => {
-    const output = await runInTty(["sms", "segments", "a’b🎉"], ttyEnv());
+    const output = (await runInTty(["sms", "segments", "a’b🎉"], ttyEnv())).output;
     expect(output).toContain("a\u001b[7;31m’\u001b[27;39mb\u001b[7;31m🎉\u001b[27;39m");
   });
 
   it("highlights the characters Smart Encoding replaced", async () => {
-    const output = await runInTty(["sms", "segments", "a’b", "--smart-encoding"], ttyEnv());
+    const output = (await runInTty(["sms", "segments", "a’b", "--smart-encoding"], ttyEnv())).output;
     expect(output).toContain("a\u001b[7;31m’\u001b[27;39mb");
   });
 
   it("prints no escape codes with NO_COLOR or --no-color", async () => {
-    expect(await runInTty(["sms", "segments", "a’b🎉"], { ...ttyEnv(), NO_COLOR: "1" })).not.toContain("\u001b[");
-    expect(await runInTty(["sms", "segments", "a’b🎉", "--no-color"], ttyEnv())).not.toContain("\u001b[");
+    expect((await runInTty(["sms", "segments", "a’b🎉"], { ...ttyEnv(), NO_COLOR: "1" })).output).not.toContain("\u001b[");
+    expect((await runInTty(["sms", "segments", "a’b🎉", "--no-color"], ttyEnv())).output).not.toContain("\u001b[");
   });
 });

@@ -1,31 +1,10 @@
 // Terminal behaviour through a pseudo-terminal (util-linux `script`): tables by default, colours
 // only without NO_COLOR. Skipped where `script` is missing.
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawn } from "node:child_process";
 import { ACCOUNT_SID, AUTH_TOKEN, startFakeTwilio, type FakeTwilio } from "./helpers/fake-twilio.js";
 import { TWK, tempHome, type TempHome } from "./helpers/run-twk.js";
-
-function hasScript(): boolean {
-  try {
-    execFileSync("script", ["-q", "-e", "-c", "true", "/dev/null"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-function runInTty(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const command = [process.execPath, TWK, ...args].map(quote).join(" ");
-    const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output: output.replace(/\r\n/g, "\n") }));
-  });
-}
+import { hasScript, quote, runInTty } from "./helpers/tty.js";
 
 let fake: FakeTwilio;
 let home: TempHome;
