@@ -3,13 +3,42 @@
 import type { ClockMode } from "./clock.js";
 import { runInOrder, runJobBatches, runNotices, type ClockLoopContext } from "./clock-loop.js";
 
+/** A one-shot timer kept armed for the earliest due time; `fire` runs when it expires. */
+function createTimer(now: () => number, fire: () => void) {
+  let timer: NodeJS.Timeout | undefined;
+  let armedFor = Number.POSITIVE_INFINITY;
+  let isStopped = false;
+  return {
+    /** Arms for `due` unless already armed for that time or earlier. */
+    arm(due: number | undefined): void {
+      if (isStopped || due === undefined) return;
+      if (due >= armedFor && timer) return;
+      if (timer) clearTimeout(timer);
+      armedFor = due;
+      // setTimeout caps at 2^31-1 ms; a far job re-arms when the timer fires
+      const delay = Math.min(Math.max(0, due - now()), 2 ** 31 - 1);
+      timer = setTimeout(() => {
+        timer = undefined;
+        armedFor = Number.POSITIVE_INFINITY;
+        fire();
+      }, delay);
+      timer.unref?.();
+    },
+    resume(): void {
+      isStopped = false;
+    },
+    stop(): void {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /** Creates the virtual time line of one clock; `real` runs due work on timers, `manual` only on advance. */
 export function createTimeline(context: ClockLoopContext, mode: ClockMode, startMs: number) {
   const { store, notices } = context;
   let offsetMs = mode === "real" ? 0 : startMs;
-  let timer: NodeJS.Timeout | undefined;
-  let armedFor = Number.POSITIVE_INFINITY;
-  let isStopped = false;
   let chain: Promise<void> = Promise.resolve();
   // Lower bound of the earliest job's due time (an early guess only costs a query): the notice timer
   // fires often and must not query the job table each time.
@@ -31,20 +60,11 @@ export function createTimeline(context: ClockLoopContext, mode: ClockMode, start
     return next;
   }
 
-  function arm(due: number | undefined): void {
-    if (mode !== "real" || isStopped || due === undefined) return;
-    if (due >= armedFor && timer) return;
-    if (timer) clearTimeout(timer);
-    armedFor = due;
-    // setTimeout caps at 2^31-1 ms; a far job re-arms when the timer fires
-    const delay = Math.min(Math.max(0, due - now()), 2 ** 31 - 1);
-    timer = setTimeout(() => {
-      timer = undefined;
-      armedFor = Number.POSITIVE_INFINITY;
-      serialize(runRealBatch);
-    }, delay);
-    timer.unref?.();
-  }
+  const timer = createTimer(now, () => void serialize(runRealBatch));
+  // only real mode runs on timers
+  const arm = (due: number | undefined): void => {
+    if (mode === "real") timer.arm(due);
+  };
 
   // Real mode: run everything due in batched transactions; follow-up work runs concurrently.
   function runRealBatch(): void {
@@ -79,14 +99,12 @@ export function createTimeline(context: ClockLoopContext, mode: ClockMode, start
     },
     /** Starts the timers (real mode); resumes jobs left by a restart. */
     start(): void {
-      isStopped = false;
+      timer.resume();
       if (mode === "real") serialize(runRealBatch);
     },
     /** Stops the timer and waits for the run in progress. */
     async stop(): Promise<void> {
-      isStopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      timer.stop();
       await chain;
     },
     /** Waits for the run in progress and any queued behind it. */
