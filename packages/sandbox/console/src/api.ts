@@ -68,6 +68,8 @@ export interface Bubble {
   direction: string;
   errorCode: number | null;
   numMedia: number;
+  /** Up to 10 media of an MMS: their URLs, linked, never fetched by the console. */
+  media: Array<{ url: string; contentType: string }>;
   dateCreated: string;
 }
 

@@ -55,7 +55,18 @@ export function Thread({ handset, number }: { handset: string; number: string })
           {shown.map((m) => (
             <li key={m.sid} class={m.from === handset ? "bubble mine" : "bubble theirs"} aria-label={`${m.from === handset ? "Sent" : "Received"}: ${m.body}`}>
               <p class="text">{m.body || <em>(no text)</em>}</p>
-              {m.numMedia > 0 && <p class="media">{m.numMedia} media attached</p>}
+              {m.numMedia > 0 && (
+                <ul class="media" aria-label="Media">
+                  {m.media.map((media) => (
+                    <li key={media.url}>
+                      <a href={media.url} target="_blank" rel="noreferrer">
+                        {media.contentType} {media.url}
+                      </a>
+                    </li>
+                  ))}
+                  {m.numMedia > m.media.length && <li>{m.numMedia - m.media.length} more</li>}
+                </ul>
+              )}
               <p class="meta">
                 <time dateTime={m.dateCreated}>{time(m.dateCreated)}</time> · <span class={`status status-${m.status}`}>{m.status}</span>
                 {m.errorCode !== null && (

@@ -87,6 +87,8 @@ function bubble(ctx: Context, seq: number, raw: MessageDoc) {
     direction: doc.direction,
     errorCode: doc.error_code,
     numMedia: Number(doc.num_media),
+    // the URLs only: the console links them and never fetches them (it stays on the sandbox's origin)
+    media: Number(doc.num_media) > 0 ? ctx.store.list("media", { parentSid: doc.sid, order: "asc", limit: 10 }).map(({ doc: m }) => ({ url: m._url as string, contentType: m.content_type as string })) : [],
     dateCreated: doc.date_created,
   };
 }

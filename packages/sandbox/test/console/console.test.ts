@@ -100,6 +100,20 @@ describe.skipIf(missing !== undefined)("the sandbox console", () => {
     await page.screenshot({ path: join(SHOTS, "console-phone.png") });
   });
 
+  it("sends an MMS from the handset and shows media as links the page never fetches", async () => {
+    const page = await open();
+    await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
+    await page.getByRole("button", { name: "Add handset" }).click();
+    await page.getByRole("combobox", { name: "Conversation with" }).selectOption(APP_NUMBER);
+    await page.getByRole("textbox", { name: "Media URL (MMS)" }).fill("https://example.test/cat.jpg");
+    await page.getByRole("textbox", { name: `Message to ${APP_NUMBER}` }).fill("photo");
+    await page.getByRole("button", { name: "Send" }).click();
+    const messages = page.getByRole("list", { name: "Messages" });
+    await messages.getByRole("listitem", { name: "Sent: photo" }).getByRole("link", { name: "image/jpeg https://example.test/cat.jpg" }).waitFor();
+    // the app answers PHOTO with an MMS of its own: linked, not loaded (afterEach checks no request left)
+    await messages.getByRole("listitem", { name: "Received: Here is an owl." }).getByRole("link", { name: /demo\.twilio\.com\/owl\.png/ }).waitFor();
+  });
+
   it("places a call to the IVR, presses 1 and shows what the caller hears", async () => {
     const page = await open();
     await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
