@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const repository = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: new URL(".", import.meta.url), encoding: "utf8" }).trim();
+import { repository, userEnvironment } from "./release/workspace.js";
 
 /** The first line of the fenced `sh` block under `## Quick start`, without its `# comment`. */
 function quickStartCommand(readme: string): string {
@@ -16,24 +15,6 @@ function quickStartCommand(readme: string): string {
   const line = block?.split("\n").find((l) => l.trim() !== "");
   if (!line) throw new Error("README.md has no ```sh block under ## Quick start");
   return line.replace(/\s+#.*$/, "").trim();
-}
-
-/**
- * The environment of a user's shell: without what `pnpm test`/turbo add to it (npm_* and TURBO_*
- * variables, node_modules/.bin on PATH), which could let the clone borrow this workspace's tools.
- */
-function userEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CI: "1" }; // pnpm never prompts
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(npm_|TURBO_|PNPM_)/i.test(name)) continue;
-    env[name] = value;
-  }
-  const separator = process.platform === "win32" ? ";" : ":";
-  env.PATH = (process.env.PATH ?? "")
-    .split(separator)
-    .filter((dir) => !/node_modules[\\/]\.bin/.test(dir))
-    .join(separator);
-  return env;
 }
 
 /** Runs a shell command, collecting its output; never rejects. */

@@ -1,18 +1,10 @@
 // @twilio-kit/core on the runtimes it promises: Bun, Deno and Cloudflare's workerd, each sending a
 // message to a recording server on 127.0.0.1. The runtimes come from npm packages (bun, deno, workerd).
-import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchFromWorkerd, runWithBun, runWithDeno } from "./runtime/launch.js";
 
-const run = promisify(execFile);
-const here = new URL("..", import.meta.url).pathname;
-const bin = (name: string) => join(here, "node_modules/.bin", name);
 const accountSid = `AC${"1".repeat(32)}`;
 
 let server: Server;
@@ -48,38 +40,20 @@ function expectSent(stdout: string, runtime: string) {
 
 describe("@twilio-kit/core on other runtimes", () => {
   it("sends a message from Bun", async () => {
-    const file = join(here, ".runtime-bun.mjs");
-    writeFileSync(file, sendScript("@twilio-kit/core").replace("BASE", baseUrl).replace("RUNTIME", '"bun"'));
-    try {
-      const { stdout } = await run(bin("bun"), ["run", file], { cwd: here });
-      expectSent(stdout, "bun");
-    } finally {
-      rmSync(file, { force: true });
-    }
+    const stdout = await runWithBun("runtime-bun", sendScript("@twilio-kit/core").replace("BASE", baseUrl).replace("RUNTIME", '"bun"'));
+    expectSent(stdout, "bun");
   });
 
   it("sends a message from Deno with only network permission", async () => {
-    const file = join(here, ".runtime-deno.mjs");
-    writeFileSync(file, sendScript("@twilio-kit/core").replace("BASE", baseUrl).replace("RUNTIME", '"deno"'));
-    try {
-      const { stdout } = await run(bin("deno"), ["run", "--allow-net=127.0.0.1", "--allow-read", "--no-prompt", file], {
-        cwd: here,
-        env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      });
-      expectSent(stdout, "deno");
-    } finally {
-      rmSync(file, { force: true });
-    }
+    const source = sendScript("@twilio-kit/core").replace("BASE", baseUrl).replace("RUNTIME", '"deno"');
+    const stdout = await runWithDeno("runtime-deno", source, ["--allow-net=127.0.0.1", "--allow-read"]);
+    expectSent(stdout, "deno");
   });
 
   it("sends a message from a Cloudflare Worker in workerd, bundled for workers", async () => {
-    const require = createRequire(import.meta.url);
-    const esbuild = require("esbuild") as typeof import("esbuild");
-    const dir = mkdtempSync(join(tmpdir(), "twilio-kit-workerd-"));
-    try {
-      writeFileSync(
-        join(dir, "entry.mjs"),
-        `import { createTwilio } from "@twilio-kit/core/api-v2010";
+    const { status, text, stderr } = await fetchFromWorkerd({
+      name: "twilio-kit-workerd",
+      entry: `import { createTwilio } from "@twilio-kit/core/api-v2010";
 export default {
   async fetch(request, env) {
     const twilio = createTwilio({ accountSid: env.ACCOUNT_SID, authToken: env.AUTH_TOKEN, baseUrl: env.BASE_URL });
@@ -87,76 +61,10 @@ export default {
     return Response.json(message);
   },
 };`,
-      );
-      // The conditions wrangler uses: no `node`, so the fetch build is bundled.
-      await esbuild.build({
-        entryPoints: [join(dir, "entry.mjs")],
-        outfile: join(dir, "worker.js"),
-        bundle: true,
-        format: "esm",
-        platform: "neutral",
-        conditions: ["workerd", "worker", "browser"],
-        mainFields: ["module", "main"],
-        nodePaths: [join(here, "node_modules")],
-        logLevel: "silent",
-      });
-      const port = await freePort();
-      writeFileSync(
-        join(dir, "config.capnp"),
-        `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "net", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "2024-09-23",
-  globalOutbound = "net",
-  bindings = [
-    (name = "ACCOUNT_SID", text = "${accountSid}"),
-    (name = "AUTH_TOKEN", text = "runtime-token"),
-    (name = "BASE_URL", text = "${baseUrl}"),
-  ],
-);
-`,
-      );
-      const workerd = spawn(bin("workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      workerd.stderr.on("data", (chunk) => (stderr += chunk));
-      try {
-        const response = await retryFetch(`http://127.0.0.1:${port}/`);
-        expect(response.status, stderr).toBe(200);
-        expectSent(JSON.stringify(await response.json()), "workerd");
-      } finally {
-        workerd.kill();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      bindings: { ACCOUNT_SID: accountSid, AUTH_TOKEN: "runtime-token", BASE_URL: baseUrl },
+      hasNetwork: true,
+    });
+    expect(status, stderr).toBe(200);
+    expectSent(text, "workerd");
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** workerd needs a moment to bind; try for up to ~20 s. */
-async function retryFetch(url: string): Promise<Response> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 80; attempt++) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw lastError;
-}

@@ -1,20 +1,10 @@
 // @twilio-kit/tokens on the runtimes it promises: Bun, Deno and Cloudflare's workerd mint an Access
 // Token, a Client and a TaskRouter capability token at a pinned clock, and verify one. Each must equal
-// twilio-node's token for the same inputs and clock, computed here in Node. Same mechanics as
-// runtimes.test.ts (the runtimes come from the bun, deno and workerd npm packages).
-import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+// twilio-node's token for the same inputs and clock, computed here in Node. Launched as in
+// runtimes.test.ts, by runtime/launch.ts (the runtimes come from the bun, deno and workerd npm packages).
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-
-const run = promisify(execFile);
-const here = new URL("..", import.meta.url).pathname;
-const bin = (name: string) => join(here, "node_modules/.bin", name);
+import { fetchFromWorkerd, runWithBun, runWithDeno } from "./runtime/launch.js";
 
 const NOW_MS = 1_767_225_600_500; // 2026-01-01T00:00:00.5Z: the half second must be floored
 const accountSid = `AC${"1".repeat(32)}`;
@@ -73,97 +63,20 @@ beforeAll(() => {
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!) as Expected;
 
 describe("@twilio-kit/tokens on other runtimes", () => {
+  const script = `${imports}\n${body}\nconsole.log(JSON.stringify(result));\n`;
+
   it("mints twilio-node's exact tokens and verifies them in Bun", async () => {
-    const file = join(here, ".tokens-bun.mjs");
-    writeFileSync(file, `${imports}\n${body}\nconsole.log(JSON.stringify(result));\n`);
-    try {
-      const { stdout } = await run(bin("bun"), ["run", file], { cwd: here });
-      expect(lastJson(stdout)).toEqual(expected);
-    } finally {
-      rmSync(file, { force: true });
-    }
+    expect(lastJson(await runWithBun("tokens-bun", script))).toEqual(expected);
   });
 
   it("mints twilio-node's exact tokens and verifies them in Deno without network permission", async () => {
-    const file = join(here, ".tokens-deno.mjs");
-    writeFileSync(file, `${imports}\n${body}\nconsole.log(JSON.stringify(result));\n`);
-    try {
-      const { stdout } = await run(bin("deno"), ["run", "--allow-read", "--no-prompt", file], {
-        cwd: here,
-        env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      });
-      expect(lastJson(stdout)).toEqual(expected);
-    } finally {
-      rmSync(file, { force: true });
-    }
+    expect(lastJson(await runWithDeno("tokens-deno", script, ["--allow-read"]))).toEqual(expected);
   });
 
   it("mints twilio-node's exact tokens and verifies them in a Cloudflare Worker in workerd", async () => {
-    const require = createRequire(import.meta.url);
-    const esbuild = require("esbuild") as typeof import("esbuild");
-    const dir = mkdtempSync(join(tmpdir(), "twilio-kit-tokens-workerd-"));
-    try {
-      writeFileSync(join(dir, "entry.mjs"), `${imports}\nexport default {\n  async fetch() {\n${body}\n    return Response.json(result);\n  },\n};\n`);
-      // The conditions wrangler uses.
-      await esbuild.build({
-        entryPoints: [join(dir, "entry.mjs")],
-        outfile: join(dir, "worker.js"),
-        bundle: true,
-        format: "esm",
-        platform: "neutral",
-        conditions: ["workerd", "worker", "browser"],
-        mainFields: ["module", "main"],
-        nodePaths: [join(here, "node_modules")],
-        logLevel: "silent",
-      });
-      const port = await freePort();
-      writeFileSync(
-        join(dir, "config.capnp"),
-        `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "2024-09-23",
-);
-`,
-      );
-      const workerd = spawn(bin("workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      workerd.stderr.on("data", (chunk) => (stderr += chunk));
-      try {
-        const response = await retryFetch(`http://127.0.0.1:${port}/`);
-        expect(response.status, stderr).toBe(200);
-        expect(await response.json()).toEqual(expected);
-      } finally {
-        workerd.kill();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const entry = `${imports}\nexport default {\n  async fetch() {\n${body}\n    return Response.json(result);\n  },\n};\n`;
+    const { status, text, stderr } = await fetchFromWorkerd({ name: "twilio-kit-tokens-workerd", entry });
+    expect(status, stderr).toBe(200);
+    expect(JSON.parse(text)).toEqual(expected);
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** workerd needs a moment to bind; try for up to ~20 s. */
-async function retryFetch(url: string): Promise<Response> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 80; attempt++) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw lastError;
-}
