@@ -77,7 +77,19 @@ export interface TwilioClient<R> {
 
 function readEnv(): Env {
   // `process` is absent on Workers and in browsers; there the options must carry everything.
-  return (globalThis as { process?: { env?: Env } }).process?.env ?? {};
+  const env = (globalThis as { process?: { env?: Env } }).process?.env;
+  if (!env) return {};
+  // Deno without --allow-env throws on every read: a variable we may not read counts as unset, so a
+  // client given explicit options runs with network permission alone.
+  return new Proxy({} as Env, {
+    get(_, name) {
+      try {
+        return typeof name === "string" ? env[name] : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  });
 }
 
 /** Builds the function mapping a Twilio domain (`api`, `messaging`) to its origin. */
