@@ -5,7 +5,7 @@
 // Kept apart from signature.ts on purpose: the universal, validate-only bundle must not pay for it.
 import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { serializeParamsWith, type TwilioParams } from "./params.js";
-import { parseUrl, readSignedInput, timingSafeEqual, type VerifyFailureReason, type VerifyResult, type VerifyTwilioSignatureOptions } from "./signature.js";
+import { parseUrl, signatureShape, timingSafeEqual, type VerifyFailureReason, type VerifyResult, type VerifyTwilioSignatureOptions } from "./signature.js";
 import { isNormalizedUrl, portVariants, withLegacyQuerystring } from "./url-candidates.js";
 
 const keyCache = new Map<string, KeyObject | string>();
@@ -67,7 +67,7 @@ export function verifySignatureSync(options: VerifyTwilioSignatureOptions): Veri
 
 // Keep in step with `verify` in signature.ts: the differential tests hold both to twilio-node.
 function verify(options: VerifyTwilioSignatureOptions): VerifyResult {
-  const { authToken } = options;
+  const { authToken, signature, rawBody } = options;
   // Same tokens as `[authToken].flat().filter(…)` in signature.ts, without flat(): V8's flat() is
   // slow enough to show in a profile of a whole check.
   const keys =
@@ -78,10 +78,24 @@ function verify(options: VerifyTwilioSignatureOptions): VerifyResult {
       : Array.isArray(authToken)
         ? (authToken as unknown[]).filter((token): token is string => !!token && typeof token === "string").map(keyFor)
         : [];
-  const input = readSignedInput(options, keys.length > 0, serializeParams);
-  if ("ok" in input) return input;
-  const { signature, rawBody, url, suffix, fail } = input;
-  let { parsed } = input;
+  if (!keys.length) return { ok: false, reason: "missing_auth_token" };
+  if (!signature || typeof signature !== "string") return { ok: false, reason: "missing_signature" };
+  // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
+  if (!signatureShape.test(signature)) return { ok: false, reason: "malformed_signature" };
+  const isBodyMode = rawBody != null;
+  let url: string;
+  let suffix: string;
+  try {
+    url = String(options.url);
+    // Serialised once for every token and URL variant (twilio-node re-sorts the params per variant).
+    suffix = isBodyMode ? "" : serializeParams(options.params);
+  } catch {
+    // A URL or params that throw when read (a hostile getter) cannot match: a bad request, not a crash.
+    return { ok: false, reason: "mismatch" };
+  }
+  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
+  let parsed = isBodyMode ? parseUrl(url) : undefined;
+  if (isBodyMode && !parsed) return fail("invalid_url");
 
   const tried: string[] = [];
   const matchesAny = (candidates: string[]): boolean => {
@@ -105,8 +119,7 @@ function verify(options: VerifyTwilioSignatureOptions): VerifyResult {
     // port variants gives the same two legacy candidates as re-encoding each port variant.
     if (!matchesAny([...portVariants(parsed.href), ...portVariants(withLegacyQuerystring(parsed.href))])) return fail("mismatch");
   }
-  // form mode ends at the signature; body mode also checks the body against `bodySHA256`
-  if (rawBody == null) return { ok: true };
+  if (!isBodyMode) return { ok: true };
 
   const expected = parsed!.searchParams.get("bodySHA256");
   if (!expected) return fail("missing_body_hash");

@@ -83,54 +83,6 @@ export function computeWith(backend: CryptoBackend, authToken: string, url: stri
 // One shape for every early rejection; also keeps the validate-only bundle small.
 const rejected = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason });
 
-/** A request read and shaped for HMAC checks: what both verifiers (Web Crypto here, node:crypto) start from. */
-export interface SignedInput {
-  signature: string;
-  url: string;
-  /** The raw body as read once (undefined or null in form mode). */
-  rawBody: VerifyTwilioSignatureOptions["rawBody"] | null;
-  /** The serialised params appended to each URL candidate (empty in body mode). */
-  suffix: string;
-  /** The parsed URL: set up front in body mode, left for the verifier to parse lazily in form mode. */
-  parsed: URL | undefined;
-  /** A failure naming the URL that was checked. */
-  fail: (reason: VerifyFailureReason) => VerifyResult;
-}
-
-/**
- * The checks both verifiers make before any HMAC, in one order: a token, a signature of the right
- * shape, input that reads without throwing, and (body mode) a parsable URL. Returns the verdict when
- * the request already fails. `serialize` is the params serialiser of the calling verifier.
- */
-export function readSignedInput(
-  options: VerifyTwilioSignatureOptions,
-  hasTokens: boolean,
-  serialize: (params: TwilioParams | undefined) => string,
-): SignedInput | VerifyResult {
-  const { signature, rawBody } = options;
-  if (!hasTokens) return rejected("missing_auth_token");
-  if (!signature || typeof signature !== "string") return rejected("missing_signature");
-  // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
-  if (!signatureShape.test(signature)) return rejected("malformed_signature");
-  const isBodyMode = rawBody != null;
-  let url: string;
-  let suffix: string;
-  try {
-    url = String(options.url);
-    // Serialised once for every token and URL variant (twilio-node re-sorts the params per variant).
-    suffix = isBodyMode ? "" : serialize(options.params);
-  } catch {
-    // A URL or params that throw when read (a hostile getter) cannot match: a bad request, not a crash.
-    return rejected("mismatch");
-  }
-  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
-  // twilio-node parses the URL before anything else in body mode; an unparsable URL never passes.
-  // In form mode parsing waits until the URL as received has failed: most checks never need it.
-  const parsed = isBodyMode ? parseUrl(url) : undefined;
-  if (isBodyMode && !parsed) return fail("invalid_url");
-  return { signature, rawBody, url, suffix, parsed, fail };
-}
-
 /** Verify on a backend; never rejects: input that throws is a `mismatch`, a failing backend a `crypto_error`. */
 export function verifyWith(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
   // Input is read before anything reaches this catch, so only the backend's failures land here.
@@ -139,11 +91,27 @@ export function verifyWith(backend: CryptoBackend, options: VerifyTwilioSignatur
 
 // Keep in step with `verify` in node-crypto.ts: the differential tests hold both to twilio-node.
 async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOptions): Promise<VerifyResult> {
+  const { signature, rawBody } = options;
   const tokens = [options.authToken].flat().filter((token) => token && typeof token === "string");
-  const input = readSignedInput(options, tokens.length > 0, serializeParams);
-  if ("ok" in input) return input;
-  const { signature, rawBody, url, suffix, fail } = input;
-  let { parsed } = input;
+  if (!tokens.length) return rejected("missing_auth_token");
+  if (!signature || typeof signature !== "string") return rejected("missing_signature");
+  // Cheap rejection before any HMAC: only 28-character padded base64 can be an HMAC-SHA1.
+  if (!signatureShape.test(signature)) return rejected("malformed_signature");
+  const isBodyMode = rawBody != null;
+  let url: string;
+  let suffix: string;
+  try {
+    url = String(options.url);
+    suffix = isBodyMode ? "" : serializeParams(options.params);
+  } catch {
+    // A URL or params that throw when read (a hostile getter) cannot match: a bad request, not a crash.
+    return rejected("mismatch");
+  }
+  const fail = (reason: VerifyFailureReason): VerifyResult => ({ ok: false, reason, checkedUrl: url });
+  // twilio-node parses the URL before anything else in body mode; an unparsable URL never passes.
+  // In form mode parsing waits until the URL as received has failed: most checks never need it.
+  let parsed = isBodyMode ? parseUrl(url) : undefined;
+  if (isBodyMode && !parsed) return fail("invalid_url");
 
   // The params suffix is serialised once and shared by every token and URL variant.
   const signers = tokens.map((token) => backend.signer(token, suffix));
@@ -152,7 +120,7 @@ async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOpti
     for (const candidate of candidates) {
       if (tried.includes(candidate)) continue;
       tried.push(candidate);
-      for (const sign of signers) if (timingSafeEqual(await sign(candidate), signature)) return true;
+      for (const sign of signers) if (timingSafeEqual(await sign(candidate), signature!)) return true;
     }
     return false;
   }
@@ -166,8 +134,7 @@ async function verify(backend: CryptoBackend, options: VerifyTwilioSignatureOpti
     // port variants gives the same two legacy candidates as re-encoding each port variant.
     if (!(await matchesAny([...portVariants(parsed.href), ...portVariants(withLegacyQuerystring(parsed.href))]))) return fail("mismatch");
   }
-  // form mode ends at the signature; body mode also checks the body against `bodySHA256`
-  if (rawBody == null) return { ok: true };
+  if (!isBodyMode) return { ok: true };
 
   const expected = parsed!.searchParams.get("bodySHA256");
   if (!expected) return fail("missing_body_hash");
