@@ -38,7 +38,10 @@ export function decodeLeaf(leaf: string): FacadeLeaf {
   return { method: leaf.slice(0, space), pathIndex };
 }
 
-/** Builds the callable facade over a client. `list` leaves of paged routes get a `paginate` sibling. */
+/**
+ * Builds the callable facade over a client. `list` leaves of paged routes get a `paginate` sibling.
+ * @throws TypeError when a leaf of the generated tree is malformed (see decodeLeaf).
+ */
 export function buildFacade(client: ClientInternals, facade: PackedFacade): Record<string, unknown> {
   const paths = facade.paths.map((path) => (path.startsWith("~") ? facade.prefix + path.slice(1) : path));
   return buildNode(client, facade.tree, paths);
