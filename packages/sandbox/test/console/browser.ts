@@ -1,5 +1,5 @@
 // Real headless Chromium for the console tests: Debian's `chromium`, installed with apt-get when
-// missing (CI runs as root), driven by playwright-core. Every page records the requests it makes
+// missing (as root, or through passwordless sudo as on CI runners), driven by playwright-core. Every page records the requests it makes
 // and the errors it logs, so a test can assert the console stays on the sandbox's origin.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,19 +9,40 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Where Debian's chromium package puts the browser. */
 export const CHROMIUM = "/usr/bin/chromium";
+// Ubuntu and the GitHub runners name it differently or ship Chrome; CHROMIUM_PATH overrides all
+const CANDIDATES = [CHROMIUM, "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
-/** Installs chromium when it is missing and apt-get can run; returns why not when it cannot. */
+/** The browser the tests drive: CHROMIUM_PATH, else the first installed candidate. */
+export function browserPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
+  return CANDIDATES.find((path) => existsSync(path));
+}
+
+/** Installs chromium with apt-get when no browser is found (as root, or with passwordless sudo); returns why not when it cannot. */
 export function ensureChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
+  if (browserPath()) return undefined;
+  if (process.env.CHROMIUM_PATH) return `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot) return `${CHROMIUM} is missing and this user cannot apt-get install it (run: sudo apt-get install -y chromium)`;
-  try {
-    execFileSync("apt-get", ["update"], { stdio: "ignore", timeout: 300_000 });
-    execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "ignore", timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  } catch (error) {
-    return `${CHROMIUM} is missing and apt-get install -y chromium failed: ${(error as Error).message}`;
+  let sudo: string[] = [];
+  if (!isRoot) {
+    try {
+      execFileSync("sudo", ["-n", "true"], { stdio: "ignore", timeout: 10_000 });
+      sudo = ["sudo", "-n"];
+    } catch {
+      return `no Chromium (${CANDIDATES.join(", ")}) and this user cannot apt-get install it (run: sudo apt-get install -y chromium, or set CHROMIUM_PATH)`;
+    }
   }
-  return existsSync(CHROMIUM) ? undefined : `apt-get installed chromium but ${CHROMIUM} is still missing`;
+  const run = (args: string[], timeout: number) => {
+    const [command, ...rest] = [...sudo, ...args];
+    execFileSync(command!, rest, { stdio: "ignore", timeout, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  };
+  try {
+    run(["apt-get", "update"], 300_000);
+    run(["apt-get", "install", "-y", "chromium"], 600_000);
+  } catch (error) {
+    return `no Chromium and apt-get install -y chromium failed: ${(error as Error).message}`;
+  }
+  return browserPath() ? undefined : `apt-get installed chromium but ${CHROMIUM} is still missing`;
 }
 
 /** Builds the console into dist/console when it is not built yet (vitest runs the server from src). */
@@ -33,7 +54,7 @@ export function ensureConsoleBuilt(): void {
 
 /** Launches headless Chromium. */
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  return chromium.launch({ executablePath: browserPath() ?? CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
 }
 
 /** A page with its outgoing request URLs and console errors recorded. */
