@@ -172,6 +172,25 @@ describe.skipIf(missing !== undefined)("the sandbox console", () => {
     await page.getByRole("rowheader", { name: sandbox.phoneNumber }).waitFor();
   });
 
+  it("gives every control in every view an accessible name (Chromium's accessibility tree)", async () => {
+    await sandbox.inboundSms({ from: HANDSET, to: APP_NUMBER, body: "hello" });
+    const page = await open();
+    await page.getByRole("button", { name: new RegExp(`^\\${HANDSET}`) }).click();
+    const cdp = await page.context().newCDPSession(page);
+    const unnamed: string[] = [];
+    for (const hash of ["#phones", "#webhooks", "#account"]) {
+      await page.goto(`${sandbox.url}/${hash}`);
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+      if (hash === "#webhooks") await page.getByRole("list", { name: "Deliveries" }).getByRole("button").first().click();
+      if (hash === "#phones") await page.getByRole("button", { name: new RegExp(`^\\${HANDSET}`) }).click();
+      const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }> };
+      const controls = nodes.filter((n) => !n.ignored && ["button", "textbox", "combobox", "link", "checkbox", "radio", "searchbox", "spinbutton"].includes(n.role?.value ?? ""));
+      expect(controls.length).toBeGreaterThan(3);
+      for (const node of controls) if (!node.name?.value.trim()) unnamed.push(`${hash} ${node.role!.value}`);
+    }
+    expect(unnamed).toEqual([]);
+  });
+
   it("is keyboard operable with a visible focus and fits 360 px in dark mode", async () => {
     const page = await open("", { width: 360, height: 740, colorScheme: "dark" });
     await page.getByRole("textbox", { name: "New handset number" }).focus();
