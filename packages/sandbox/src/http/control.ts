@@ -137,11 +137,12 @@ function serveEvents(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
   res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" });
   res.write("retry: 1000\n\n");
   sandbox.sseClients.add(res);
+  // between end() (sandbox closing) and the "close" event a write would throw "write after end"
   const off = sandbox.events.on((event) => {
-    res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    if (!res.writableEnded) res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   });
   // a comment every 15 s keeps proxies from closing an idle stream
-  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+  const keepAlive = setInterval(() => res.writableEnded || res.write(": keep-alive\n\n"), 15_000);
   keepAlive.unref();
   const close = () => {
     clearInterval(keepAlive);

@@ -1,6 +1,6 @@
 // The console's HTTP side without a browser: the page and its assets at the root, the read routes
 // under /_sandbox/console/ (paging, bounds, errors) and the replay of a logged webhook.
-import { createServer, type Server } from "node:http";
+import { createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../src/index.js";
@@ -101,5 +101,20 @@ describe("the console's HTTP side", () => {
     expect(sandbox.webhooks(String(sent.message.sid))).toHaveLength(2);
     expect((await json("/_sandbox/console/webhooks/replay", { id: 999_999, ref: sent.message.sid })).status).toBe(404);
     expect((await json("/_sandbox/console/webhooks/replay", {})).status).toBe(400);
+  });
+
+  it("keeps emitting events safely after the event streams were ended (a sandbox closing)", async () => {
+    sandbox.sandbox.reset();
+    const opened = new Promise<void>((resolve, reject) => {
+      get(`${sandbox.url}/_sandbox/events`, (res) => {
+        res.once("data", () => resolve());
+        res.resume();
+      }).on("error", reject);
+    });
+    await opened;
+    expect(sandbox.sandbox.sseClients.size).toBe(1);
+    for (const client of sandbox.sandbox.sseClients) client.end();
+    // the same turn: the stream is ended but its "close" has not fired, so the listener is still on
+    await expect(sandbox.inboundSms({ from: "+15551230001", to: sandbox.phoneNumber, body: "after end" })).resolves.toBeTruthy();
   });
 });
