@@ -1,9 +1,10 @@
 // The generic runtime: one `request` and one `paginate` for every Twilio operation, driven by route
 // strings and a data-only operation table. No per-endpoint code lives here.
 import { createBasicAuthorizer, type Authorizer } from "./auth/authorizer.js";
-import { createClientValidator, type ClientValidationOptions, type ClientValidator } from "./auth/client-validation.js";
+import type { ClientValidationOptions, ClientValidator } from "./auth/client-validation.js";
 import { resolveCredentials, type Env } from "./auth/credentials.js";
-import { createOAuthAuthorizer, type OAuthOptions } from "./auth/oauth.js";
+import { createLazyClientValidator, createLazyOAuthAuthorizer } from "./auth/lazy-auth.js";
+import type { OAuthOptions } from "./auth/oauth.js";
 import { encodeRequest } from "./encode.js";
 import { createDefaultTransport } from "./default-transport.js";
 import { readAnswer } from "./read-answer.js";
@@ -158,10 +159,10 @@ export function createClient<R>(options: TwilioOptions, table: OperationTable): 
   const exchange = (request: HttpRequest) => sendWithRetry(transport, request, policy, options.logger);
   const authorizer: Authorizer =
     credentials.kind === "oauth"
-      ? createOAuthAuthorizer(credentials.oauth, { tokenUrl: `${tokenOrigin}/v2/token`, send: exchange })
+      ? createLazyOAuthAuthorizer(credentials.oauth, { tokenUrl: `${tokenOrigin}/v2/token`, send: exchange })
       : createBasicAuthorizer(credentials.user, credentials.password);
   const validator: ClientValidator | undefined = options.clientValidation
-    ? createClientValidator(options.clientValidation, accountSid)
+    ? createLazyClientValidator(options.clientValidation, accountSid)
     : undefined;
 
   /** Maps a URL Twilio returned (`https://messaging.twilio.com/v1/…`, or a relative v2010 uri) to our base. */

@@ -5,7 +5,6 @@
 // Backoff is full-jitter exponential (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/),
 // replaced by `Retry-After` when Twilio sends it, and capped.
 import { TwilioConnectionError, parseRetryAfterMs } from "./errors.js";
-import { ProxyRefusedError } from "./proxy/proxy-error.js";
 import { TransportTimeoutError, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
 
 /** Events the `logger` hook receives. They never carry headers, bodies or credentials. */
@@ -71,7 +70,8 @@ export async function sendWithRetry(
       if (request.signal?.aborted) throw request.signal.reason;
       const isTimeout = error instanceof TransportTimeoutError;
       // A proxy refusing our credentials (407) refuses them again: fail at once.
-      const isFinal = error instanceof ProxyRefusedError && !error.isRetryable;
+      // Checked by name, not instanceof: proxy-error.ts loads only with a proxy, and must not be bundled for this.
+      const isFinal = error instanceof Error && error.name === "ProxyRefusedError" && (error as { isRetryable?: unknown }).isRetryable === false;
       if (attempt < policy.maxRetries && IDEMPOTENT.has(method) && !isFinal) {
         const delayMs = backoffDelayMs(attempt, policy);
         log?.({ type: "retry", method, url, attempt, delayMs, reason: isTimeout ? "timeout" : "network error" });

@@ -2,13 +2,13 @@
 // The Node transport: node:http/https with keep-alive agents. Chosen by the `node` export condition
 // (see tsup.config.ts); never imported by the universal build. Proxies (the `proxy` option or
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY) are handled here: absolute-form requests to the proxy for http
-// targets, CONNECT tunnels (proxy/tunnel-agent.ts) for https targets.
+// targets, CONNECT tunnels (proxy/tunnel-agent.ts) for https targets. Only the settings snapshot is
+// imported statically: the proxy modules load on the first request of a client that has a proxy, so
+// a bundle of a client without one carries none of them.
 import type http from "node:http";
 import type https from "node:https";
 import type { Env } from "./auth/credentials.js";
-import { ProxyRefusedError } from "./proxy/proxy-error.js";
-import { parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy, snapshotProxySettings } from "./proxy/proxy-env.js";
-import { TUNNEL_TIMEOUT_OPTION, createTunnelAgent } from "./proxy/tunnel-agent.js";
+import { parseProxyUrl, snapshotProxySettings } from "./proxy/proxy-settings.js";
 import { TransportTimeoutError, type HttpRequest, type Transport } from "./transport.js";
 
 type Client = { module: typeof http | typeof https; agent: http.Agent };
@@ -19,6 +19,18 @@ let secure: Promise<Client> | undefined;
 function clientFor(isHttps: boolean): Promise<Client> {
   if (isHttps) return (secure ??= import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
   return (plain ??= import("node:http").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })));
+}
+
+/** The proxy modules, loaded once per process by the first client that routes through a proxy. */
+type ProxyKit = typeof import("./proxy/proxy-kit.js");
+let proxyKit: Promise<ProxyKit> | undefined;
+function loadProxyKit(): Promise<ProxyKit> {
+  proxyKit ??= import("./proxy/proxy-kit.js").catch((error: unknown) => {
+    // A failed load (a broken bundle) is reported by this request; the next one tries again.
+    proxyKit = undefined;
+    throw error;
+  });
+  return proxyKit;
 }
 
 /** Options of the Node transport. */
@@ -35,7 +47,8 @@ export interface NodeTransportOptions {
 interface Route {
   client: Client;
   options: http.RequestOptions & Record<string, unknown>;
-  proxy?: URL;
+  /** Set when the request goes through a proxy: builds the error for the proxy's 407. */
+  refused?: (status: number, statusText: string, target: string) => Error;
 }
 
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
@@ -65,18 +78,26 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
 
   async function routeFor(url: URL, timeoutMs: number): Promise<Route> {
     const isHttps = url.protocol === "https:";
-    const proxy = settings && proxyFor(url, settings);
-    if (!proxy) {
-      if (!tls || !isHttps) return { client: await clientFor(isHttps), options: {} };
-      const client = await ownClient("direct", () => import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) })));
-      return { client, options: {} };
+    if (settings) {
+      const kit = await loadProxyKit();
+      const proxy = kit.proxyFor(url, settings);
+      if (proxy) return proxyRouteFor(url, proxy, kit, timeoutMs);
     }
-    if (isHttps) {
+    if (!tls || !isHttps) return { client: await clientFor(isHttps), options: {} };
+    const client = await ownClient("direct", () => import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) })));
+    return { client, options: {} };
+  }
+
+  /** Through `proxy`: a CONNECT tunnel for an https target, an absolute-form request for an http one. */
+  async function proxyRouteFor(url: URL, proxy: URL, kit: ProxyKit, timeoutMs: number): Promise<Route> {
+    const refused = (status: number, statusText: string, target: string) =>
+      new kit.ProxyRefusedError(kit.redactedProxy(proxy), status, statusText, target);
+    if (url.protocol === "https:") {
       const client = await ownClient(`tunnel ${proxy.href}`, async () => {
         const { default: module } = await import("node:https");
-        return { module, agent: await createTunnelAgent(proxy, tls) };
+        return { module, agent: await kit.createTunnelAgent(proxy, tls) };
       });
-      return { client, options: { [TUNNEL_TIMEOUT_OPTION]: timeoutMs }, proxy };
+      return { client, options: { [kit.TUNNEL_TIMEOUT_OPTION]: timeoutMs }, refused };
     }
     // An http target: the request goes to the proxy in absolute form (`GET http://host/path HTTP/1.1`).
     const isTlsProxy = proxy.protocol === "https:";
@@ -85,10 +106,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
         ? import("node:https").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true, ...tls }) }))
         : import("node:http").then(({ default: module }) => ({ module, agent: new module.Agent({ keepAlive: true }) })),
     );
-    const auth = proxyAuthorization(proxy);
+    const auth = kit.proxyAuthorization(proxy);
     return {
       client,
-      proxy,
+      refused,
       options: {
         protocol: proxy.protocol,
         hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
@@ -125,9 +146,9 @@ function send(url: URL, route: Route, request: HttpRequest, timeoutMs: number): 
     };
     const onResponse = (res: http.IncomingMessage) => {
       // A forwarding proxy refusing the request: not an answer from Twilio.
-      if (res.statusCode === 407 && route.proxy) {
+      if (res.statusCode === 407 && route.refused) {
         res.resume();
-        return finish(new ProxyRefusedError(redactedProxy(route.proxy), 407, res.statusMessage ?? "", url.host));
+        return finish(route.refused(407, res.statusMessage ?? "", url.host));
       }
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matchesNoProxy, parseProxyUrl, proxyAuthorization, proxyFor, redactedProxy, snapshotProxySettings } from "../src/proxy/proxy-env.js";
+import { matchesNoProxy, proxyAuthorization, proxyFor, redactedProxy } from "../src/proxy/proxy-env.js";
+import { parseProxyUrl, snapshotProxySettings } from "../src/proxy/proxy-settings.js";
 
 const TWILIO = new URL("https://api.twilio.com/2010-04-01/Accounts.json");
 const LOCAL = new URL("http://127.0.0.1:4010/api/2010-04-01/Accounts.json");

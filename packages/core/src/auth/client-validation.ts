@@ -2,6 +2,7 @@
 // the account's RSA key over the canonical request, built as twilio-node's ValidationToken builds it
 // (header and claim order included, so tokens are byte-identical for the same request and clock;
 // RS256 is deterministic). https://www.twilio.com/docs/iam/pkcv
+import { checkClientValidationOptions } from "./check-options.js";
 import { canonicalizeRequest, sha256Hex, type CanonicalInput } from "./canonical-request.js";
 import { importSigningKey, type ValidationAlgorithm } from "./private-key.js";
 
@@ -33,28 +34,14 @@ function base64UrlOfJson(value: unknown): string {
   return base64UrlOfBytes(new TextEncoder().encode(JSON.stringify(value)));
 }
 
-function requireString(value: unknown, name: string, pattern?: RegExp): string {
-  if (typeof value !== "string" || value === "") throw new TypeError(`[@twilio-kit/core] clientValidation needs ${name}`);
-  if (pattern && !pattern.test(value)) {
-    throw new TypeError(`[@twilio-kit/core] clientValidation.${name} must match ${pattern.source}, got ${JSON.stringify(value.slice(0, 34))}`);
-  }
-  return value;
-}
-
 /**
  * Creates the signer of `Twilio-Client-Validation` headers for one account.
  * @throws TypeError when an option is missing or malformed (the key itself is read on first use).
  */
 export function createClientValidator(options: ClientValidationOptions, accountSid: string, now: () => number = Date.now): ClientValidator {
-  const credentialSid = requireString(options.credentialSid, "credentialSid", /^CR[0-9a-fA-F]{32}$/);
-  const signingKey = requireString(options.signingKey, "signingKey", /^SK[0-9a-fA-F]{32}$/);
+  checkClientValidationOptions(options);
+  const { credentialSid, signingKey } = options;
   const algorithm = options.algorithm ?? "RS256";
-  if (algorithm !== "RS256" && algorithm !== "PS256") {
-    throw new TypeError(`[@twilio-kit/core] clientValidation.algorithm must be "RS256" or "PS256", got ${JSON.stringify(algorithm)}`);
-  }
-  if (typeof options.privateKey !== "string" && !(typeof CryptoKey !== "undefined" && options.privateKey instanceof CryptoKey)) {
-    throw new TypeError("[@twilio-kit/core] clientValidation needs privateKey (a PEM string or a CryptoKey)");
-  }
   // Imported once, on the first request; a bad key rejects that request and every later one.
   let key: Promise<CryptoKey> | undefined;
   const signParams = algorithm === "RS256" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "RSA-PSS", saltLength: 32 };

@@ -8,6 +8,7 @@ import { TwilioApiError, type TwilioErrorBody } from "../errors.js";
 import { answerError } from "../read-answer.js";
 import type { HttpRequest, HttpResponse } from "../transport.js";
 import type { Authorizer } from "./authorizer.js";
+import { checkOAuthOptions } from "./check-options.js";
 
 /** OAuth client credentials from the Twilio Console (Account > OAuth apps); env `TWILIO_CLIENT_ID` / `TWILIO_CLIENT_SECRET`. */
 export interface OAuthOptions {
@@ -107,12 +108,7 @@ function readToken(response: HttpResponse, tokenUrl: string, nowMs: number): Cac
  * @throws TypeError when clientId or clientSecret is missing.
  */
 export function createOAuthAuthorizer(options: OAuthOptions, context: OAuthContext): Authorizer {
-  if (typeof options.clientId !== "string" || options.clientId === "") {
-    throw new TypeError("[@twilio-kit/core] oauth needs a clientId (or TWILIO_CLIENT_ID)");
-  }
-  if (typeof options.clientSecret !== "string" || options.clientSecret === "") {
-    throw new TypeError("[@twilio-kit/core] oauth needs a clientSecret (or TWILIO_CLIENT_SECRET)");
-  }
+  checkOAuthOptions(options);
   const now = context.now ?? Date.now;
   const body = tokenRequestBody(options);
   let cached: CachedToken | undefined;
