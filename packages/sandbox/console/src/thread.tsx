@@ -1,5 +1,6 @@
 // A phone's messaging thread with one account number: bubbles with live status, paged backwards,
 // and a composer that sends an inbound SMS/MMS from the handset (the app's webhook runs).
+import { segments } from "@twilio-kit/core/segments";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { get, post, type Bubble } from "./api.js";
 import { debounce, useLive } from "./live.js";
@@ -122,7 +123,20 @@ function Composer({ handset, number }: { handset: string; number: string }) {
       <button type="submit" disabled={busy}>
         Send
       </button>
+      {body && <SegmentCount body={body} />}
       {error && <p role="alert" class="error">{error}</p>}
     </form>
+  );
+}
+
+/** What the message costs as Twilio counts it: encoding, segments and room left in the last one. */
+function SegmentCount({ body }: { body: string }) {
+  const count = segments(body);
+  const nonGsm = count.nonGsmCharacters.length ? ` (not GSM-7: ${count.nonGsmCharacters.join(" ")})` : "";
+  return (
+    <p class="segments" role="status" aria-label="Segments">
+      {count.encoding}
+      {nonGsm} · {count.segments} {count.segments === 1 ? "segment" : "segments"} · {count.charactersLeftInSegment} left
+    </p>
   );
 }

@@ -90,7 +90,12 @@ describe.skipIf(missing !== undefined)("the sandbox console", () => {
     await page.getByRole("textbox", { name: "New handset number" }).fill(HANDSET);
     await page.getByRole("button", { name: "Add handset" }).click();
     await page.getByRole("combobox", { name: "Conversation with" }).selectOption(APP_NUMBER);
-    await page.getByRole("textbox", { name: `Message to ${APP_NUMBER}` }).fill("hello owl");
+    const composer = page.getByRole("textbox", { name: `Message to ${APP_NUMBER}` });
+    // the composer counts segments as Twilio bills them: one emoji turns the message into UCS-2
+    await composer.fill("hello owl 🦉");
+    await page.getByRole("status", { name: "Segments" }).getByText("UCS-2 (not GSM-7: 🦉) · 1 segment · 58 left").waitFor();
+    await composer.fill("hello owl");
+    await page.getByRole("status", { name: "Segments" }).getByText("GSM-7 · 1 segment · 151 left").waitFor();
     await page.getByRole("button", { name: "Send" }).click();
     const messages = page.getByRole("list", { name: "Messages" });
     await messages.getByRole("listitem", { name: "Sent: hello owl" }).waitFor();
