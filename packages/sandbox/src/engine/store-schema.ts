@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, ref TEXT, data TE
 CREATE INDEX IF NOT EXISTS deliveries_ref ON deliveries (ref);
 `;
 
+/** SQLite page cache per connection, in KiB. */
+export const PAGE_CACHE_KIB = 4096;
+
 /** Sets the durability pragmas of a fresh connection and creates any missing table or index. */
 export function applySchema(db: Database, file: string): void {
   if (file !== ":memory:") db.pragma("journal_mode = WAL");
@@ -36,5 +39,8 @@ export function applySchema(db: Database, file: string): void {
   db.pragma("wal_autocheckpoint = 10000");
   db.pragma("journal_size_limit = 67108864");
   db.pragma("foreign_keys = OFF");
+  // better-sqlite3's default page cache is 16 MiB: it filled up during 100k message creates (13 MiB of
+  // RSS growth, measured); the writes are appends, and the OS caches the file anyway
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   db.exec(SCHEMA);
 }

@@ -27,6 +27,7 @@ import { createWebhookSender } from "../outbound/webhook.js";
 import { authorizeKey } from "../accounts/keys-authorize.js";
 import { authenticateBearer } from "../oauth/bearer.js";
 import { handleTokenRequest, isTokenEndpoint } from "../oauth/token-endpoint.js";
+import { loadPhoneNumberLibrary } from "../lookup/parse.js";
 import { negotiateRepresentation } from "./representations/negotiate.js";
 import { assertRepresentable, rememberRepresentation, representationOf, writeError, writeResult } from "./representations/respond.js";
 
@@ -278,6 +279,9 @@ export function createSandbox(options: SandboxOptions = {}) {
       baseUrl = `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`;
       listening = { host, port: address.port };
       clock.start();
+      // libphonenumber-js (SMS landline check, Lookup) loads now, off the start path; the first request
+      // that needs it awaits the same load, and one that fails is retried (and reported) by that request
+      loadPhoneNumberLibrary().catch(() => undefined);
       return baseUrl;
     },
     /** Stops the server, the clock and closes the database. */

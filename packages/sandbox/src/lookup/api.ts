@@ -6,7 +6,7 @@ import { badRequest, INVALID_PARAMETER } from "../http/errors.js";
 import type { Handler } from "../http/handler.js";
 import { lineOf } from "./line-type.js";
 import { LOOKUP_FIELDS, packageOf, type LookupField } from "./packages.js";
-import { parseNumber } from "./parse.js";
+import { isPhoneNumberLibraryLoaded, loadPhoneNumberLibrary, parseNumber } from "./parse.js";
 
 const ORIGIN = "https://lookups.twilio.com";
 // the identity_match and reassigned_number inputs, passed through to the packages
@@ -32,7 +32,7 @@ function parseFields(value: string | undefined): Set<LookupField> {
 }
 
 export const lookupHandlers: Record<string, Handler> = {
-  FetchPhoneNumber({ ctx, params, path, principal }) {
+  async FetchPhoneNumber({ ctx, params, path, principal }) {
     assertAccess(ctx, principal, principal.accountSid);
     const input = path.PhoneNumber ?? "";
     if (input.length > MAX_INPUT_LENGTH) throw badRequest(INVALID_PARAMETER, `PhoneNumber is longer than ${MAX_INPUT_LENGTH} characters`);
@@ -43,6 +43,7 @@ export const lookupHandlers: Record<string, Handler> = {
       if (value !== undefined && value.length > 256) throw badRequest(INVALID_PARAMETER, `${name} is longer than 256 characters`);
       query[name] = value;
     }
+    if (!isPhoneNumberLibraryLoaded()) await loadPhoneNumberLibrary();
     const parsed = parseNumber(input, first(params, "CountryCode"));
     const body: Record<string, unknown> = {
       calling_country_code: parsed.calling_country_code,

@@ -1,7 +1,34 @@
 // Phone number validation for Lookup v2: parsing, validity, country, calling code and national format
 // come from libphonenumber-js (the maintained port of Google's libphonenumber), with its full metadata
-// ("max"), which is what tells a valid number from a merely possible one.
-import { isSupportedCountry, parsePhoneNumberWithError, validatePhoneNumberLength, type CountryCode, type NumberType } from "libphonenumber-js/max";
+// ("max"), which is what tells a valid number from a merely possible one. Its metadata is large: it
+// is imported in the background once the server listens (`loadPhoneNumberLibrary`), never at start.
+import type { CountryCode, NumberType } from "libphonenumber-js/max";
+
+type PhoneNumberLibrary = typeof import("libphonenumber-js/max");
+let library: PhoneNumberLibrary | undefined;
+let loading: Promise<void> | undefined;
+
+/** Whether libphonenumber-js is loaded (then `parseNumber` can run; no need to await the load). */
+export function isPhoneNumberLibraryLoaded(): boolean {
+  return library !== undefined;
+}
+
+/**
+ * Imports libphonenumber-js once; every caller shares the same load. A failed import is retried by
+ * the next call. @throws the import's error
+ */
+export function loadPhoneNumberLibrary(): Promise<void> {
+  loading ??= import("libphonenumber-js/max").then(
+    (loaded) => {
+      library = loaded;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
 
 /** Lookup's `validation_errors` values. */
 export type ValidationError = "TOO_SHORT" | "TOO_LONG" | "INVALID_BUT_POSSIBLE" | "INVALID_COUNTRY_CODE" | "INVALID_LENGTH" | "NOT_A_NUMBER";
@@ -38,9 +65,12 @@ function invalid(phoneNumber: string, error: ValidationError): ParsedNumber {
 
 /**
  * Validates a number as Lookup does: E.164 input, or national format in `countryCode`'s numbering
- * plan (default US, Twilio's default of +1). Never throws: an invalid number is a result.
+ * plan (default US, Twilio's default of +1). An invalid number is a result, not an error.
+ * @throws Error when called before `loadPhoneNumberLibrary()` resolved (a sandbox bug, not bad input)
  */
 export function parseNumber(input: string, countryCode?: string): ParsedNumber {
+  if (!library) throw new Error("[@twilio-kit/sandbox] parseNumber() before loadPhoneNumberLibrary() resolved");
+  const { isSupportedCountry, parsePhoneNumberWithError, validatePhoneNumberLength } = library;
   const trimmed = input.trim();
   const isInternational = trimmed.startsWith("+");
   const country = (countryCode ?? "US").toUpperCase();

@@ -11,6 +11,7 @@ import { findService } from "../messaging-services/service.js";
 import { insertMessage, loadMessage, setMessageStatus, settle } from "./lifecycle.js";
 import { IN_FLIGHT, save, wireMessage, type MessageDoc } from "./message.js";
 import { parseSendAt, validateOutbound } from "./validate.js";
+import { isPhoneNumberLibraryLoaded, loadPhoneNumberLibrary } from "../lookup/parse.js";
 import { keyColumns } from "../engine/keys.js";
 
 function dateFilter(value: string, name: string): number {
@@ -31,7 +32,9 @@ export function ownedMessage(ctx: Context, accountSid: string, sid: string, rawP
 
 /** Handlers of the Message operations. */
 export const messageHandlers: Record<string, Handler> = {
-  CreateMessage({ ctx, params, path, principal }) {
+  async CreateMessage({ ctx, params, path, principal }) {
+    // the landline check (21614) needs libphonenumber-js, loaded in the background after listen
+    if (!isPhoneNumberLibraryLoaded()) await loadPhoneNumberLibrary();
     const account = assertAccess(ctx, principal, path.AccountSid!);
     const to = first(params, "To");
     const body = first(params, "Body") ?? "";

@@ -1,8 +1,9 @@
 // The WebSocket side of Media Streams and ConversationRelay: the sandbox dials the app's ws:// URL
 // with `ws` (Node 20's global WebSocket is still experimental there and cannot set the handshake's
 // X-Twilio-Signature header), signs the upgrade request as Twilio does, bounds what it accepts, and
-// puts every control message (in and out) on the event stream.
-import WebSocket from "ws";
+// puts every control message (in and out) on the event stream. `ws` is imported on the first dial:
+// most runs never open a socket, and loading it would cost every start.
+import type WebSocket from "ws";
 import type { Context } from "../../engine/context.js";
 import { signTwilioRequest } from "../../outbound/signing.js";
 
@@ -10,6 +11,10 @@ import { signTwilioRequest } from "../../outbound/signing.js";
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** How long the WebSocket handshake may take, in real milliseconds. */
 export const CONNECT_TIMEOUT_MS = 5_000;
+
+// WebSocket readyState values (the same in `ws` and the WHATWG API): no `ws` import needed to read them
+const OPEN = 1;
+const CLOSED = 3;
 
 /** Which protocol a socket speaks (the `protocol` of `stream.message` events). */
 export type StreamProtocol = "media-streams" | "conversation-relay";
@@ -42,10 +47,16 @@ export function isWebSocketUrl(value: string): boolean {
  */
 export async function dial(ctx: Context, owner: SocketOwner, url: string): Promise<Dialled> {
   const signature = await signTwilioRequest(ctx.authTokenOf(owner.accountSid), url, {});
+  let WebSocketClass: typeof WebSocket;
+  try {
+    WebSocketClass = (await import("ws")).default;
+  } catch (error) {
+    return { ok: false, error: `the WebSocket client could not be loaded: ${(error as Error).message}` };
+  }
   return new Promise<Dialled>((resolve) => {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, {
+      socket = new WebSocketClass(url, {
         headers: { "X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1" },
         handshakeTimeout: CONNECT_TIMEOUT_MS,
         maxPayload: MAX_MESSAGE_BYTES,
@@ -73,7 +84,7 @@ export async function dial(ctx: Context, owner: SocketOwner, url: string): Promi
 
 /** Sends one JSON message if the socket is open; control messages are also emitted as events. */
 export function sendMessage(ctx: Context, owner: SocketOwner, socket: WebSocket, message: Record<string, unknown>, isQuiet = false): boolean {
-  if (socket.readyState !== WebSocket.OPEN) return false;
+  if (socket.readyState !== OPEN) return false;
   socket.send(JSON.stringify(message));
   if (!isQuiet) emitExchange(ctx, owner, "to-app", message);
   return true;
@@ -102,7 +113,7 @@ export function parseMessage(data: WebSocket.RawData, isBinary: boolean, field: 
 
 /** Closes a socket politely (1000), then for sure after a second. */
 export function closeSocket(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.CLOSED) return;
+  if (socket.readyState === CLOSED) return;
   socket.close(1000);
   const timer = setTimeout(() => socket.terminate(), 1_000);
   timer.unref?.();
