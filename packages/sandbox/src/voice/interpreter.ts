@@ -108,33 +108,11 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
     const verb = doc._program.shift()!;
     const a = verb.attributes;
     switch (verb.type) {
-      case "Say": {
-        const loops = loopCount(a.loop);
-        for (let i = 0; i < loops; i++) heard({ verb: "Say", text: verb.text.trim() });
-        save(ctx, doc);
-        later(ctx, doc, Math.max(1, Math.ceil(words(verb.text) / 2.5)) * loops, "vstep");
-        return;
-      }
-      case "Play": {
-        if (a.digits) {
-          heard({ verb: "Play", digits: a.digits });
-          save(ctx, doc);
-          later(ctx, doc, 1, "vstep");
-          return;
-        }
-        const loops = loopCount(a.loop);
-        for (let i = 0; i < loops; i++) heard({ verb: "Play", url: verb.text.trim() });
-        save(ctx, doc);
-        later(ctx, doc, 5 * loops, "vstep");
-        return;
-      }
-      case "Pause": {
-        const length = Number(a.length ?? 1);
-        heard({ verb: "Pause", text: String(length) });
-        save(ctx, doc);
-        later(ctx, doc, Number.isFinite(length) && length >= 0 ? length : 1, "vstep");
-        return;
-      }
+      case "Say":
+      case "Play":
+      case "Pause":
+      case "Record":
+        return runTimedVerb(ctx, doc, verb, heard);
       case "Gather":
         return startGather(ctx, doc, verb, heard);
       case "Redirect": {
@@ -152,14 +130,6 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
         // only an unanswered call can be rejected; later it is just a hang-up
         if (doc._answeredMs !== null) return finish(ctx, doc, "completed");
         return finish(ctx, doc, a.reason === "busy" ? "busy" : "failed");
-      }
-      case "Record": {
-        heard({ verb: "Record", note: a.playBeep === "false" ? undefined : "beep" });
-        save(ctx, doc);
-        const maxLength = Number(a.maxLength ?? 3600);
-        const seconds = Math.min(RECORDING_SEC, Number.isFinite(maxLength) && maxLength > 0 ? maxLength : RECORDING_SEC);
-        later(ctx, doc, seconds, "vrecord", { seconds, action: a.action ?? null, method: a.method ?? "POST" });
-        return;
       }
       case "Dial": {
         // <Dial><Queue> and <Dial><Conference> join calls of the sandbox; other nouns dial a simulated party
@@ -188,6 +158,48 @@ export async function step(ctx: Context, doc: CallDoc, documents = 1): Promise<v
   // falling off the end of the document hangs up, unless the call waits in a queue
   if (await documentEnded(ctx, doc)) return;
   await finish(ctx, doc, "completed");
+}
+
+/** The verbs that only take time on the call (what the caller hears, a pause, a recording): a job resumes the document after them. */
+function runTimedVerb(ctx: Context, doc: CallDoc, verb: TwimlNode, heard: (entry: Omit<TranscriptEntry, "at">) => void): void {
+  const a = verb.attributes;
+  switch (verb.type) {
+    case "Say": {
+      const loops = loopCount(a.loop);
+      for (let i = 0; i < loops; i++) heard({ verb: "Say", text: verb.text.trim() });
+      save(ctx, doc);
+      later(ctx, doc, Math.max(1, Math.ceil(words(verb.text) / 2.5)) * loops, "vstep");
+      return;
+    }
+    case "Play": {
+      if (a.digits) {
+        heard({ verb: "Play", digits: a.digits });
+        save(ctx, doc);
+        later(ctx, doc, 1, "vstep");
+        return;
+      }
+      const loops = loopCount(a.loop);
+      for (let i = 0; i < loops; i++) heard({ verb: "Play", url: verb.text.trim() });
+      save(ctx, doc);
+      later(ctx, doc, 5 * loops, "vstep");
+      return;
+    }
+    case "Pause": {
+      const length = Number(a.length ?? 1);
+      heard({ verb: "Pause", text: String(length) });
+      save(ctx, doc);
+      later(ctx, doc, Number.isFinite(length) && length >= 0 ? length : 1, "vstep");
+      return;
+    }
+    case "Record": {
+      heard({ verb: "Record", note: a.playBeep === "false" ? undefined : "beep" });
+      save(ctx, doc);
+      const maxLength = Number(a.maxLength ?? 3600);
+      const seconds = Math.min(RECORDING_SEC, Number.isFinite(maxLength) && maxLength > 0 ? maxLength : RECORDING_SEC);
+      later(ctx, doc, seconds, "vrecord", { seconds, action: a.action ?? null, method: a.method ?? "POST" });
+      return;
+    }
+  }
 }
 
 export function startGather(ctx: Context, doc: CallDoc, verb: TwimlNode, heard: (entry: Omit<TranscriptEntry, "at">) => void): Promise<void> | void {

@@ -137,21 +137,7 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
     /** Sends `setup`, speaks the welcome greeting, and without one waits for the app's first turn. */
     async begin() {
       const turn = turns.next();
-      send({
-        type: "setup",
-        sessionId: owner.sid,
-        accountSid: doc.account_sid,
-        parentCallSid: doc.parent_call_sid ?? "",
-        callSid: doc.sid,
-        from: doc.from,
-        to: doc.to,
-        forwardedFrom: "",
-        callType: "PSTN",
-        callerName: "",
-        direction: doc.direction,
-        callStatus: doc.status.toUpperCase(),
-        customParameters: options.parameters,
-      });
+      send(setupMessage(doc, owner, options));
       if (options.welcomeGreeting) {
         hear(ctx, doc.sid, { verb: "ConversationRelay", text: options.welcomeGreeting, note: "welcome greeting" });
         say(options.welcomeGreeting, words(options.welcomeGreeting) / WORDS_PER_SEC, options.welcomeGreetingInterruptible);
@@ -160,6 +146,25 @@ function createRelaySession(ctx: Context, doc: CallDoc, options: RelayOptions, o
       }
       await turn;
     },
+  };
+}
+
+/** ConversationRelay's first message: who is calling whom, and the `<Parameter>`s of the TwiML. */
+function setupMessage(doc: CallDoc, owner: SocketOwner, options: RelayOptions): Record<string, unknown> {
+  return {
+    type: "setup",
+    sessionId: owner.sid,
+    accountSid: doc.account_sid,
+    parentCallSid: doc.parent_call_sid ?? "",
+    callSid: doc.sid,
+    from: doc.from,
+    to: doc.to,
+    forwardedFrom: "",
+    callType: "PSTN",
+    callerName: "",
+    direction: doc.direction,
+    callStatus: doc.status.toUpperCase(),
+    customParameters: options.parameters,
   };
 }
 
