@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
-import { api, startReceiver } from "./helpers.js";
+import { accountApi, startReceiver } from "./helpers.js";
 import { officialClient } from "./official-client.js";
 import { schemaProblems } from "./schema.js";
 
@@ -8,8 +8,7 @@ let sandbox: SandboxHandle;
 let client: ReturnType<typeof officialClient>;
 const APPS = "/2010-04-01/Accounts/{AccountSid}/Applications.json";
 const APP = "/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json";
-const raw = (method: string, path: string, form?: Record<string, string>) =>
-  api(sandbox.url, method, `/api/2010-04-01/Accounts/${sandbox.accountSid}${path}`, { user: sandbox.accountSid, password: sandbox.authToken, form });
+const raw = (method: string, path: string, form?: Record<string, string>) => accountApi(sandbox)(method, path, form);
 
 beforeEach(async () => {
   sandbox = await startSandbox({ clock: "manual", startTimeMs: Date.UTC(2025, 0, 15, 12) });

@@ -82,6 +82,21 @@ export async function api(
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** `api()` bound to a sandbox's own account and credentials: `raw("GET", "/Queues.json")`. */
+export function accountApi(sandbox: { url: string; accountSid: string; authToken: string }) {
+  return (method: string, path: string, form?: Record<string, string>) =>
+    api(sandbox.url, method, `/api/2010-04-01/Accounts/${sandbox.accountSid}${path}`, { user: sandbox.accountSid, password: sandbox.authToken, form });
+}
+
+/** Polls in real time until `check` holds: WebSocket peers run beside the virtual clock, not on it. */
+export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** A JSON call to the control API. */
 export async function control(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}/_sandbox${path}`, {

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
-import { api, startReceiver, type Received } from "./helpers.js";
+import { accountApi, startReceiver, type Received } from "./helpers.js";
 import { officialClient } from "./official-client.js";
 import { schemaProblems } from "./schema.js";
 
 let sandbox: SandboxHandle;
 let client: ReturnType<typeof officialClient>;
 const Q = "/2010-04-01/Accounts/{AccountSid}/Queues";
-const raw = (method: string, path: string, form?: Record<string, string>) =>
-  api(sandbox.url, method, `/api/2010-04-01/Accounts/${sandbox.accountSid}${path}`, { user: sandbox.accountSid, password: sandbox.authToken, form });
+const raw = (method: string, path: string, form?: Record<string, string>) => accountApi(sandbox)(method, path, form);
 
 beforeEach(async () => {
   sandbox = await startSandbox({ clock: "manual", startTimeMs: Date.UTC(2025, 0, 15, 12) });

@@ -6,7 +6,7 @@ import { verifyTwilioSignature } from "@twilio-kit/webhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
-import { startReceiver } from "./helpers.js";
+import { startReceiver, until } from "./helpers.js";
 
 type Message = Record<string, any>;
 type Reply = (message: Message, socket: WebSocket) => void;
@@ -59,15 +59,6 @@ async function startAgent(reply: Reply) {
       server.close(() => resolve());
     }),
   };
-}
-
-/** Polls (real time) until `check` holds: the socket runs beside the virtual clock. */
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 let sandbox: SandboxHandle;

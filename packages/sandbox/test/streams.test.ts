@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import fc from "fast-check";
 import { startSandbox, type SandboxHandle } from "../src/index.js";
 import { linearToMulaw, SILENCE_FRAME, toneFrame } from "../src/voice/streams/mulaw.js";
-import { startReceiver } from "./helpers.js";
+import { startReceiver, until } from "./helpers.js";
 
 type Message = Record<string, any>;
 
@@ -35,15 +35,6 @@ async function startConsumer() {
       server.close(() => resolve());
     }),
   };
-}
-
-/** Polls (real time) until `check` holds; the socket is asynchronous to the virtual clock. */
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 let sandbox: SandboxHandle;
